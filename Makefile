@@ -1,0 +1,50 @@
+# Two commands set everything up: `make run` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tracker
+ARGS ?=
+
+.PHONY: run test test-sqlite install lint format migrations-check demo
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@echo "Setting up the virtual environment in $(VENV)..."
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# The admin with the demo data on SQLite (or DATABASE_URL) at http://127.0.0.1:8000/admin/
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py create_local_admin
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# The whole suite against PostgreSQL (DATABASE_URL, else the local server).
+test: install
+	@if [ -z "$(DATABASE_URL)" ] || echo "$(DATABASE_URL)" | grep -q '^postgres'; then \
+		scripts/ensure-postgres; fi
+	@scripts/ensure-chromium
+	DATABASE_URL=$(or $(DATABASE_URL),$(TEST_DATABASE_URL)) $(VENV)/bin/pytest $(ARGS)
+
+# The same suite on the embedded SQLite database.
+test-sqlite:
+	$(MAKE) test DATABASE_URL=sqlite:///$(CURDIR)/test-db.sqlite3
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+migrations-check: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo

@@ -1,0 +1,96 @@
+"""A response's proposal is in the same conflict as the response.
+
+The two conflicts live in different rows of events_event, so a CHECK constraint cannot express
+the rule; triggers enforce it on PostgreSQL and SQLite alike. Forms and the API check it first
+and name the field; the trigger is the guarantee.
+"""
+
+from django.db import migrations
+
+MESSAGE = "response_proposal_same_conflict: the proposal of a response must be in the same conflict"
+
+POSTGRESQL_FORWARD = f"""
+CREATE FUNCTION events_response_same_conflict() RETURNS trigger AS $$
+BEGIN
+    IF EXISTS (
+        SELECT 1 FROM events_response r
+        JOIN events_event re ON re.id = r.event_ptr_id
+        JOIN events_event pe ON pe.id = r.proposal_id
+        WHERE re.conflict_id <> pe.conflict_id
+          AND (CASE WHEN TG_TABLE_NAME = 'events_response'
+                    THEN r.event_ptr_id = NEW.event_ptr_id
+                    ELSE r.event_ptr_id = NEW.id OR r.proposal_id = NEW.id END)
+    ) THEN
+        RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE CONSTRAINT TRIGGER events_response_same_conflict
+    AFTER INSERT OR UPDATE OF proposal_id ON events_response
+    FOR EACH ROW EXECUTE FUNCTION events_response_same_conflict();
+
+CREATE CONSTRAINT TRIGGER events_event_response_same_conflict
+    AFTER UPDATE OF conflict_id ON events_event
+    FOR EACH ROW EXECUTE FUNCTION events_response_same_conflict();
+"""
+
+POSTGRESQL_REVERSE = """
+DROP TRIGGER IF EXISTS events_event_response_same_conflict ON events_event;
+DROP TRIGGER IF EXISTS events_response_same_conflict ON events_response;
+DROP FUNCTION IF EXISTS events_response_same_conflict();
+"""
+
+_SQLITE_RESPONSE_CHECK = """
+WHEN (SELECT conflict_id FROM events_event WHERE id = NEW.event_ptr_id)
+     IS NOT (SELECT conflict_id FROM events_event WHERE id = NEW.proposal_id)
+BEGIN SELECT RAISE(ABORT, '{message}'); END;
+"""
+
+SQLITE_FORWARD = [
+    "CREATE TRIGGER events_response_same_conflict_insert AFTER INSERT ON events_response"
+    + _SQLITE_RESPONSE_CHECK.format(message=MESSAGE),
+    "CREATE TRIGGER events_response_same_conflict_update AFTER UPDATE OF proposal_id"
+    " ON events_response" + _SQLITE_RESPONSE_CHECK.format(message=MESSAGE),
+    f"""CREATE TRIGGER events_event_response_same_conflict AFTER UPDATE OF conflict_id
+    ON events_event
+    WHEN EXISTS (
+        SELECT 1 FROM events_response r
+        JOIN events_event re ON re.id = r.event_ptr_id
+        JOIN events_event pe ON pe.id = r.proposal_id
+        WHERE re.conflict_id <> pe.conflict_id
+          AND (r.event_ptr_id = NEW.id OR r.proposal_id = NEW.id)
+    )
+    BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;""",
+]
+
+SQLITE_REVERSE = [
+    "DROP TRIGGER IF EXISTS events_response_same_conflict_insert",
+    "DROP TRIGGER IF EXISTS events_response_same_conflict_update",
+    "DROP TRIGGER IF EXISTS events_event_response_same_conflict",
+]
+
+
+def forward(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(POSTGRESQL_FORWARD)
+    elif vendor == "sqlite":
+        for statement in SQLITE_FORWARD:
+            schema_editor.execute(statement)
+
+
+def reverse(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
+        schema_editor.execute(POSTGRESQL_REVERSE)
+    elif vendor == "sqlite":
+        for statement in SQLITE_REVERSE:
+            schema_editor.execute(statement)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("events", "0001_initial")]
+
+    operations = [migrations.RunPython(forward, reverse)]

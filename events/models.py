@@ -1,0 +1,608 @@
+"""What happened: conflicts, sources, and the event kinds with participants and citations.
+
+Every kind (Proposal, Response, Meeting, ViolationAccusation) extends the concrete ``Event``
+table through multi-table inheritance, so one timeline query covers all kinds while each kind
+keeps its own columns and constraints.
+"""
+
+import calendar
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from actors.models import Actor, Affiliation
+from actors.validators import validate_country_code
+
+from .text import normalize_url, quote_occurs_in
+
+
+class Conflict(models.Model):
+    slug = models.SlugField(
+        max_length=100, unique=True, help_text="Stable public key, e.g. russia-ukraine-war."
+    )
+    name = models.CharField(max_length=200)
+    start_date = models.DateField(null=True, blank=True)
+    parties = models.ManyToManyField(Actor, related_name="conflicts", blank=True)
+    ucdp_conflict_id = models.PositiveIntegerField("UCDP conflict ID", null=True, blank=True)
+
+    history = HistoricalRecords(m2m_fields=[parties])
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Source(models.Model):
+    """A news article an editor read; its body lets quotes be checked against it."""
+
+    url = models.URLField(
+        "URL",
+        max_length=1000,
+        blank=True,
+        help_text="Stored without tracking parameters or fragment; each article once.",
+    )
+    title = models.CharField(max_length=500)
+    outlet = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+        limit_choices_to={"kind": Actor.Kind.MEDIA},
+        help_text="The media organization that published it.",
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=10, default="en", help_text="e.g. en, ru, uk")
+    body = models.TextField(
+        blank=True, help_text="The article's text. Quotes are checked against it."
+    )
+    archive_url = models.URLField("archive URL", max_length=1000, blank=True)
+    accessed_at = models.DateTimeField(null=True, blank=True, help_text="When the editor read it.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-published_at", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url"],
+                condition=~Q(url=""),
+                name="source_unique_url",
+                violation_error_message="A source with this URL already exists.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        self.url = normalize_url(self.url)
+
+    def save(self, *args, **kwargs) -> None:
+        self.url = normalize_url(self.url)
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None) -> None:
+        # Normalize before the uniqueness check so that tracking variants collide.
+        self.url = normalize_url(self.url)
+        super().clean_fields(exclude)
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self) -> "EventQuerySet":
+        return self.filter(editorial_status=Event.Status.PUBLISHED)
+
+    def overlapping(self, after=None, before=None) -> "EventQuerySet":
+        """Events any part of whose dated period lies within [after, before]."""
+        qs = self
+        if after is not None:
+            qs = qs.filter(period_end__gte=after)
+        if before is not None:
+            qs = qs.filter(date__lte=before)
+        return qs
+
+    def involving(self, actors, roles=None, include_affiliates=False) -> "EventQuerySet":
+        """Events in which any of ``actors`` takes part in any of ``roles`` (any role if None).
+
+        A response's responder counts as the role ``responder``. With ``include_affiliates`` a
+        state or organization also matches through the people affiliated with it on the event's
+        date (Russia matches Putin's proposals).
+        """
+        actor_ids = [a.pk if isinstance(a, Actor) else a for a in actors]
+
+        def matching(queryset, field, event_date):
+            condition = Q(**{f"{field}__in": actor_ids})
+            if include_affiliates:
+                people = Affiliation.objects.on(event_date).filter(
+                    organization__in=actor_ids, person=models.OuterRef(field)
+                )
+                condition |= models.Exists(people)
+            return queryset.filter(condition)
+
+        participants = Participant.objects.filter(event=models.OuterRef("pk"))
+        if roles is not None:
+            participants = participants.filter(role__in=roles)
+        condition = models.Exists(
+            matching(participants, "actor", models.OuterRef(models.OuterRef("date")))
+        )
+        if roles is None or Participant.Role.RESPONDER in roles:
+            responses = Response.objects.filter(event_ptr=models.OuterRef("pk"))
+            condition |= models.Exists(matching(responses, "responder", models.OuterRef("date")))
+        return self.filter(condition)
+
+
+class Event(models.Model):
+    """What every kind shares, so that one timeline holds them all."""
+
+    class Kind(models.TextChoices):
+        PROPOSAL = "proposal", "Proposal"
+        RESPONSE = "response", "Response"
+        MEETING = "meeting", "Meeting"
+        ACCUSATION = "accusation", "Violation accusation"
+
+    class Precision(models.TextChoices):
+        DAY = "day", "Day"
+        MONTH = "month", "Month"
+        YEAR = "year", "Year"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+        RETRACTED = "retracted", "Retracted"
+
+    kind = models.CharField(max_length=20, choices=Kind, editable=False, db_index=True)
+    conflict = models.ForeignKey(Conflict, on_delete=models.PROTECT, related_name="events")
+    date = models.DateField(help_text="For month or year precision, any day in that month or year.")
+    date_precision = models.CharField(
+        max_length=5,
+        choices=Precision,
+        default=Precision.DAY,
+        help_text="How precisely the article dates it: 'last month' is month precision.",
+    )
+    # Last day of the period ``date`` stands for (the day itself, its month or its year), so
+    # date-range filters match "March 2025" for date_after=2025-03-15 through one index.
+    period_end = models.DateField(editable=False)
+    end_date = models.DateField(
+        null=True, blank=True, help_text="Last day, for events lasting several days (talks)."
+    )
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    editorial_status = models.CharField(
+        max_length=10, choices=Status, default=Status.DRAFT, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = EventQuerySet.as_manager()
+
+    # Set by each kind.
+    KIND: str = ""
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        permissions = [
+            ("publish_event", "Can publish and retract events"),
+        ]
+        indexes = [
+            # Timeline filters: conflict + date range (date_after/date_before).
+            models.Index(fields=["conflict", "date", "period_end"], name="event_conflict_dates"),
+            models.Index(fields=["period_end"], name="event_period_end"),
+            models.Index(fields=["date"], name="event_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("date")),
+                name="event_end_after_start",
+                violation_error_message="The end date cannot be before the date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("date")),
+                name="event_period_end_after_date",
+                violation_error_message="The dated period cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def date_display(self) -> str:
+        if self.date_precision == self.Precision.YEAR:
+            return f"{self.date:%Y}"
+        if self.date_precision == self.Precision.MONTH:
+            return f"{self.date:%Y-%m}"
+        return self.date.isoformat()
+
+    def normalize_date(self) -> None:
+        """Pin ``date`` to the start of its period and derive ``period_end``."""
+        if self.date is None:
+            return
+        if isinstance(self.date, str):
+            self.date = datetime.date.fromisoformat(self.date)
+        if self.date_precision == self.Precision.YEAR:
+            self.date = self.date.replace(month=1, day=1)
+            self.period_end = self.date.replace(month=12, day=31)
+        elif self.date_precision == self.Precision.MONTH:
+            self.date = self.date.replace(day=1)
+            last = calendar.monthrange(self.date.year, self.date.month)[1]
+            self.period_end = self.date.replace(day=last)
+        else:
+            self.period_end = self.date
+
+    def clean_fields(self, exclude=None) -> None:
+        super().clean_fields(exclude)
+        self.normalize_date()
+
+    def save(self, *args, **kwargs) -> None:
+        if self.KIND:
+            self.kind = self.KIND
+        self.normalize_date()
+        super().save(*args, **kwargs)
+
+    def as_kind(self) -> "Event":
+        """The concrete kind's instance for this event (one query unless already joined)."""
+        return getattr(self, KIND_RELATED_NAME[self.kind])
+
+
+class Participant(models.Model):
+    class Role(models.TextChoices):
+        PROPOSER = "proposer", "Proposer"
+        ADDRESSEE = "addressee", "Addressee"
+        MEDIATOR = "mediator", "Mediator"
+        HOST = "host", "Host"
+        RESPONDER = "responder", "Responder"
+        ACCUSER = "accuser", "Accuser"
+        ACCUSED = "accused", "Accused"
+        DELEGATION = "delegation", "Delegation"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participants")
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(max_length=20, choices=Role)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["role", "id"]
+        indexes = [
+            # Actor and role filters look events up by actor.
+            models.Index(fields=["actor", "role"], name="participant_actor_role"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "actor", "role"],
+                name="participant_unique_role",
+                violation_error_message="This actor already has this role in the event.",
+            ),
+            # Among accusers and accused an actor appears once: no one accuses themselves.
+            models.UniqueConstraint(
+                fields=["event", "actor"],
+                condition=Q(role__in=["accuser", "accused"]),
+                name="participant_accuser_not_accused",
+                violation_error_message="An accuser cannot also be the accused.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} ({self.get_role_display()})"
+
+
+class Citation(models.Model):
+    """The exact words in a source that an event rests on."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    quote = models.TextField(help_text="Verbatim from the article; checked against its text.")
+    speaker = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="quoted_in",
+        help_text="Who said it, when the quote is someone's words.",
+    )
+    via = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="relayed",
+        help_text="Who relayed it: a news agency, a spokesperson.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"“{self.quote[:60]}”"
+
+    def clean(self) -> None:
+        if (
+            self.quote
+            and self.source_id
+            and self.source.body
+            and not quote_occurs_in(self.quote, self.source.body)
+        ):
+            raise ValidationError(
+                {
+                    "quote": (
+                        f"This quote does not occur in the article “{self.source.title}”. "
+                        "Copy it exactly from the article text (differences in spacing and "
+                        "in quote-mark style are ignored)."
+                    )
+                }
+            )
+
+
+class ProposalQuerySet(EventQuerySet):
+    def in_effect_on(self, day) -> "ProposalQuerySet":
+        """Proposals in effect on ``day``: the effective period when known, else the proposed."""
+        effective = Q(effective_from__isnull=False, effective_from__lte=day) & (
+            Q(ended_on__isnull=True) | Q(ended_on__gte=day)
+        )
+        proposed = Q(
+            effective_from__isnull=True, proposed_start__isnull=False, proposed_start__lte=day
+        ) & (Q(proposed_end__isnull=True) | Q(proposed_end__gte=day))
+        return self.filter(effective | proposed)
+
+
+class Proposal(Event):
+    """An offer or declaration of a truce or of talks."""
+
+    KIND = Event.Kind.PROPOSAL
+    event_ptr = models.OneToOneField(
+        Event, on_delete=models.CASCADE, parent_link=True, primary_key=True, related_name="as_proposal"
+    )
+
+    class ProposalKind(models.TextChoices):
+        CEASEFIRE = "ceasefire", "Ceasefire"
+        PARTIAL_CEASEFIRE = "partial_ceasefire", "Partial ceasefire"
+        HUMANITARIAN_PAUSE = "humanitarian_pause", "Humanitarian pause"
+        TALKS = "talks", "Talks"
+        PRISONER_EXCHANGE = "prisoner_exchange", "Prisoner exchange"
+        PEACE_PLAN = "peace_plan", "Peace plan"
+        OTHER = "other", "Other"
+
+    class Scope(models.TextChoices):
+        COMPREHENSIVE = "comprehensive", "Comprehensive"
+        ENERGY_INFRASTRUCTURE = "energy_infrastructure", "Energy infrastructure"
+        CIVILIAN_TARGETS = "civilian_targets", "Civilian targets"
+        MARITIME = "maritime", "Maritime"
+        OTHER = "other", "Other"
+
+    class TalksFormat(models.TextChoices):
+        BILATERAL = "bilateral", "Bilateral"
+        MULTILATERAL = "multilateral", "Multilateral"
+        MEDIATED = "mediated", "Mediated"
+        PROXIMITY = "proximity", "Proximity"
+
+    class Purpose(models.TextChoices):
+        HUMANITARIAN = "humanitarian", "Humanitarian"
+        PEACE_PROCESS = "peace_process", "Peace process"
+        HOLIDAY = "holiday", "Holiday"
+        ELECTION = "election", "Election"
+        OTHER = "other", "Other"
+
+    class EndReason(models.TextChoices):
+        EXPIRED = "expired", "Expired"
+        BROKE_DOWN = "broke_down", "Broke down"
+        REPLACED = "replaced", "Replaced"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    class Outcome(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        UNDER_CONSIDERATION = "under_consideration", "Under consideration"
+        ACCEPTED = "accepted", "Accepted"
+        PARTIALLY_ACCEPTED = "partially_accepted", "Partially accepted"
+        REJECTED = "rejected", "Rejected"
+        IN_EFFECT = "in_effect", "In effect"
+        EXPIRED = "expired", "Expired"
+        COLLAPSED = "collapsed", "Collapsed"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    proposal_kind = models.CharField(max_length=20, choices=ProposalKind)
+    scope = models.CharField(max_length=25, choices=Scope, blank=True)
+    unilateral = models.BooleanField(default=False, help_text="Declared by one side, not offered.")
+    talks_format = models.CharField(
+        max_length=15, choices=TalksFormat, blank=True, help_text="Only for proposals of talks."
+    )
+    purpose = models.CharField(max_length=15, choices=Purpose, blank=True)
+    occasion = models.CharField(max_length=100, blank=True, help_text="e.g. Easter")
+    proposed_start = models.DateField(null=True, blank=True)
+    proposed_end = models.DateField(null=True, blank=True)
+    duration_hours = models.PositiveIntegerField(null=True, blank=True)
+    effective_from = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.CharField(max_length=15, choices=EndReason, blank=True)
+    outcome = models.CharField(
+        max_length=20, choices=Outcome, default=Outcome.PROPOSED, db_index=True
+    )
+    monitoring = models.TextField(
+        blank=True, help_text="The agreed monitoring or verification mechanism."
+    )
+    pax_agreement_id = models.PositiveIntegerField("PA-X agreement ID", null=True, blank=True)
+    extends = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="extended_by"
+    )
+    counters = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="countered_by"
+    )
+    replaces = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by"
+    )
+
+    objects = ProposalQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-event_ptr"]
+        indexes = [
+            # in_effect_on looks proposals up by their periods.
+            models.Index(fields=["effective_from", "ended_on"], name="proposal_effective"),
+            models.Index(fields=["proposed_start", "proposed_end"], name="proposal_proposed"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(proposed_end__isnull=True)
+                | Q(proposed_start__isnull=True)
+                | Q(proposed_end__gte=F("proposed_start")),
+                name="proposal_proposed_end_after_start",
+                violation_error_message="The proposed end cannot be before the proposed start.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(effective_from__isnull=True)
+                | Q(ended_on__gte=F("effective_from")),
+                name="proposal_ended_after_effective",
+                violation_error_message="It cannot have ended before it took effect.",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_hours__isnull=True) | Q(duration_hours__gt=0),
+                name="proposal_duration_positive",
+                violation_error_message="The duration must be more than zero hours.",
+            ),
+            models.CheckConstraint(
+                condition=Q(talks_format="") | Q(proposal_kind="talks"),
+                name="proposal_talks_format_only_on_talks",
+                violation_error_message="A talks format applies only to proposals of talks.",
+            ),
+        ]
+
+
+class Response(Event):
+    """One party's answer to one proposal."""
+
+    KIND = Event.Kind.RESPONSE
+    event_ptr = models.OneToOneField(
+        Event, on_delete=models.CASCADE, parent_link=True, primary_key=True, related_name="as_response"
+    )
+
+    class Stance(models.TextChoices):
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+        WELCOMED = "welcomed", "Welcomed"
+        CONSIDERING = "considering", "Considering"
+        CONDITIONAL = "conditional", "Conditional"
+        DISMISSED = "dismissed", "Dismissed"
+        COUNTERED = "countered", "Countered"
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="responses")
+    responder = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="responses")
+    stance = models.CharField(max_length=15, choices=Stance, db_index=True)
+    conditions = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-event_ptr"]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.proposal_id and self.conflict_id and self.proposal.conflict_id != self.conflict_id:
+            raise ValidationError(
+                {"proposal": "The proposal belongs to another conflict than this response."}
+            )
+
+
+class Meeting(Event):
+    """Talks that took place."""
+
+    KIND = Event.Kind.MEETING
+    event_ptr = models.OneToOneField(
+        Event, on_delete=models.CASCADE, parent_link=True, primary_key=True, related_name="as_meeting"
+    )
+
+    class Format(models.TextChoices):
+        DIRECT = "direct", "Direct"
+        PARALLEL = "parallel", "Parallel"
+        MULTILATERAL = "multilateral", "Multilateral"
+
+    venue = models.CharField(max_length=200, blank=True)
+    country = models.CharField(
+        max_length=3, blank=True, validators=[validate_country_code], help_text="ISO 3166-1 alpha-3"
+    )
+    meeting_format = models.CharField(max_length=15, choices=Format, blank=True)
+    outcome = models.TextField(blank=True)
+    produced = models.ManyToManyField(
+        Proposal,
+        blank=True,
+        related_name="produced_by",
+        help_text="Proposals these talks produced.",
+    )
+    discussed = models.ManyToManyField(
+        Proposal, blank=True, related_name="discussed_at", help_text="Proposals discussed."
+    )
+
+    history = HistoricalRecords(m2m_fields=[produced, discussed])
+
+    class Meta:
+        ordering = ["-date", "-event_ptr"]
+
+
+class ViolationAccusation(Event):
+    """An accusation that a party violated a truce or agreement. Mutual ones are two records."""
+
+    KIND = Event.Kind.ACCUSATION
+    event_ptr = models.OneToOneField(
+        Event, on_delete=models.CASCADE, parent_link=True, primary_key=True, related_name="as_accusation"
+    )
+
+    class Verification(models.TextChoices):
+        UNVERIFIED = "unverified", "Unverified"
+        DENIED = "denied", "Denied"
+        DISPUTED = "disputed", "Disputed"
+        CONFIRMED = "confirmed", "Confirmed"
+
+    proposal = models.ForeignKey(
+        Proposal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accusations",
+        help_text="The truce or agreement allegedly violated, when the article names one.",
+    )
+    incident_date = models.DateField(null=True, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    allegation = models.TextField(blank=True)
+    verification = models.CharField(
+        max_length=15, choices=Verification, default=Verification.UNVERIFIED
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-event_ptr"]
+
+
+KIND_MODELS: dict[str, type[Event]] = {
+    Event.Kind.PROPOSAL: Proposal,
+    Event.Kind.RESPONSE: Response,
+    Event.Kind.MEETING: Meeting,
+    Event.Kind.ACCUSATION: ViolationAccusation,
+}
+KIND_RELATED_NAME = {kind: f"as_{kind}" for kind in KIND_MODELS}

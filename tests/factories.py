@@ -1,0 +1,138 @@
+"""factory_boy factories for every curated model."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from actors.models import Actor, ActorAlias, Affiliation
+from events.models import (
+    Citation,
+    Conflict,
+    Meeting,
+    Participant,
+    Proposal,
+    Response,
+    Source,
+    ViolationAccusation,
+)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    is_staff = True
+    password = factory.django.Password("correct-horse-battery")
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        for name in extracted or []:
+            self.groups.add(Group.objects.get(name=name))
+
+
+class ActorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Actor
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Actor {n}")
+    slug = factory.LazyAttribute(lambda a: a.name.lower().replace(" ", "-"))
+    kind = Actor.Kind.STATE
+
+
+class ActorAliasFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActorAlias
+
+    actor = factory.SubFactory(ActorFactory)
+    name = factory.Sequence(lambda n: f"Alias {n}")
+
+
+class AffiliationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Affiliation
+
+    person = factory.SubFactory(ActorFactory, kind=Actor.Kind.PERSON)
+    organization = factory.SubFactory(ActorFactory)
+    role = "President"
+
+
+class ConflictFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Conflict
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Conflict {n}")
+    slug = factory.LazyAttribute(lambda c: c.name.lower().replace(" ", "-"))
+    start_date = datetime.date(2022, 2, 24)
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    url = factory.Sequence(lambda n: f"https://news.example.org/articles/{n}")
+    title = factory.Sequence(lambda n: f"Article {n}")
+    body = "Both sides agreed to a “30-day truce” on Monday. Talks will follow."
+    language = "en"
+
+
+class EventFactoryMixin(factory.django.DjangoModelFactory):
+    conflict = factory.SubFactory(ConflictFactory)
+    date = datetime.date(2025, 4, 20)
+    title = factory.Sequence(lambda n: f"Event {n}")
+
+    class Meta:
+        abstract = True
+
+
+class ProposalFactory(EventFactoryMixin):
+    class Meta:
+        model = Proposal
+
+    proposal_kind = Proposal.ProposalKind.CEASEFIRE
+
+
+class ResponseFactory(EventFactoryMixin):
+    class Meta:
+        model = Response
+
+    proposal = factory.SubFactory(ProposalFactory, conflict=factory.SelfAttribute("..conflict"))
+    responder = factory.SubFactory(ActorFactory)
+    stance = Response.Stance.ACCEPTED
+
+
+class MeetingFactory(EventFactoryMixin):
+    class Meta:
+        model = Meeting
+
+    meeting_format = Meeting.Format.DIRECT
+
+
+class AccusationFactory(EventFactoryMixin):
+    class Meta:
+        model = ViolationAccusation
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participant
+
+    event = factory.SubFactory(ProposalFactory)
+    actor = factory.SubFactory(ActorFactory)
+    role = Participant.Role.PROPOSER
+
+
+class CitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Citation
+
+    event = factory.SubFactory(ProposalFactory)
+    source = factory.SubFactory(SourceFactory)
+    quote = "30-day truce"
