@@ -28,3 +28,9 @@ def reviewer_client(reviewer):
     client = Client()
     client.force_login(reviewer)
     return client
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Full-strength hashing only slows the suite down."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

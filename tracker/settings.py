@@ -171,6 +171,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-if os.environ.get("DJANGO_FAST_PASSWORDS") == "1":
-    # Test runs: hashing at full strength only slows them down.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
