@@ -82,12 +82,12 @@ class Source(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def clean(self) -> None:
-        self.url = normalize_url(self.url)
-
     def save(self, *args, **kwargs) -> None:
         self.url = normalize_url(self.url)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        self.url = normalize_url(self.url)
 
     def clean_fields(self, exclude=None) -> None:
         # Normalize before the uniqueness check so that tracking variants collide.
@@ -229,6 +229,12 @@ class Event(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs) -> None:
+        if self.KIND:
+            self.kind = self.KIND
+        self.normalize_date()
+        super().save(*args, **kwargs)
+
     @property
     def date_display(self) -> str:
         if self.date_precision == self.Precision.YEAR:
@@ -256,12 +262,6 @@ class Event(models.Model):
     def clean_fields(self, exclude=None) -> None:
         super().clean_fields(exclude)
         self.normalize_date()
-
-    def save(self, *args, **kwargs) -> None:
-        if self.KIND:
-            self.kind = self.KIND
-        self.normalize_date()
-        super().save(*args, **kwargs)
 
     def as_kind(self) -> "Event":
         """The concrete kind's instance for this event (one query unless already joined)."""
@@ -376,7 +376,11 @@ class Proposal(Event):
 
     KIND = Event.Kind.PROPOSAL
     event_ptr = models.OneToOneField(
-        Event, on_delete=models.CASCADE, parent_link=True, primary_key=True, related_name="as_proposal"
+        Event,
+        on_delete=models.CASCADE,
+        parent_link=True,
+        primary_key=True,
+        related_name="as_proposal",
     )
 
     class ProposalKind(models.TextChoices):
@@ -499,7 +503,11 @@ class Response(Event):
 
     KIND = Event.Kind.RESPONSE
     event_ptr = models.OneToOneField(
-        Event, on_delete=models.CASCADE, parent_link=True, primary_key=True, related_name="as_response"
+        Event,
+        on_delete=models.CASCADE,
+        parent_link=True,
+        primary_key=True,
+        related_name="as_response",
     )
 
     class Stance(models.TextChoices):
@@ -534,7 +542,11 @@ class Meeting(Event):
 
     KIND = Event.Kind.MEETING
     event_ptr = models.OneToOneField(
-        Event, on_delete=models.CASCADE, parent_link=True, primary_key=True, related_name="as_meeting"
+        Event,
+        on_delete=models.CASCADE,
+        parent_link=True,
+        primary_key=True,
+        related_name="as_meeting",
     )
 
     class Format(models.TextChoices):
@@ -569,7 +581,11 @@ class ViolationAccusation(Event):
 
     KIND = Event.Kind.ACCUSATION
     event_ptr = models.OneToOneField(
-        Event, on_delete=models.CASCADE, parent_link=True, primary_key=True, related_name="as_accusation"
+        Event,
+        on_delete=models.CASCADE,
+        parent_link=True,
+        primary_key=True,
+        related_name="as_accusation",
     )
 
     class Verification(models.TextChoices):

@@ -1,0 +1,361 @@
+"""The editors' workspace: sources beside the forms, events with participants and citations.
+
+Each kind has its own admin sharing ``EventAdminBase``; ``EventAdmin`` is the timeline of all
+kinds. Editorial status changes only through actions: editors submit for review, reviewers
+publish and retract.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from simple_history.admin import SimpleHistoryAdmin
+
+from lib.paginators import EstimatedCountPaginator
+
+from . import services
+from .models import (
+    KIND_MODELS,
+    Citation,
+    Conflict,
+    Event,
+    Meeting,
+    Participant,
+    Proposal,
+    Response,
+    Source,
+    ViolationAccusation,
+)
+
+
+@admin.register(Conflict)
+class ConflictAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug", "start_date", "ucdp_conflict_id"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parties"]
+
+
+@admin.register(Source)
+class SourceAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "outlet", "published_at", "language", "url"]
+    list_select_related = ["outlet"]
+    list_filter = ["language", "outlet"]
+    search_fields = ["title", "url"]
+    date_hierarchy = "published_at"
+    autocomplete_fields = ["outlet"]
+    readonly_fields = ["events_citing"]
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    change_form_template = "admin/events/source/change_form.html"
+    fields = [
+        "title",
+        "url",
+        "outlet",
+        "published_at",
+        "language",
+        "archive_url",
+        "accessed_at",
+        "body",
+        "events_citing",
+    ]
+
+    @admin.display(description="events citing it")
+    def events_citing(self, source: Source) -> str:
+        if not source.pk:
+            return "—"
+        events = Event.objects.filter(citations__source=source).distinct().order_by("date")
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                '<a href="{}">{}</a> ({}, {})',
+                (
+                    (
+                        reverse(
+                            f"admin:events_{KIND_MODELS[e.kind]._meta.model_name}_change",
+                            args=[e.pk],
+                        ),
+                        e.title,
+                        e.get_kind_display(),
+                        e.get_editorial_status_display(),
+                    )
+                    for e in events
+                ),
+            )
+            or "None yet."
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        extra_context["add_event_links"] = [
+            (model._meta.verbose_name, reverse(f"admin:events_{model._meta.model_name}_add"))
+            for model in KIND_MODELS.values()
+        ]
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+class ParticipantFormSet(forms.BaseInlineFormSet):
+    """Checks across rows what one row cannot: duplicates and self-accusation."""
+
+    def clean(self) -> None:
+        super().clean()
+        seen: dict[tuple[int, str], bool] = {}
+        accusation_roles: dict[int, str] = {}
+        for form in self.forms:
+            if not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            actor, role = form.cleaned_data.get("actor"), form.cleaned_data.get("role")
+            if actor is None or not role:
+                continue
+            if (actor.pk, role) in seen:
+                raise ValidationError(f"{actor} is listed twice as {role}.")
+            seen[(actor.pk, role)] = True
+            if role in (Participant.Role.ACCUSER, Participant.Role.ACCUSED):
+                other = accusation_roles.get(actor.pk)
+                if other and other != role:
+                    raise ValidationError(f"{actor} cannot be both accuser and accused.")
+                accusation_roles[actor.pk] = role
+
+
+class ParticipantInline(admin.TabularInline):
+    model = Participant
+    formset = ParticipantFormSet
+    extra = 1
+    autocomplete_fields = ["actor"]
+
+
+class CitationInline(admin.StackedInline):
+    model = Citation
+    extra = 1
+    autocomplete_fields = ["source", "speaker", "via"]
+
+
+class EventAdminBase(SimpleHistoryAdmin):
+    """What every kind's admin shares: status workflow, article beside the form, inlines."""
+
+    inlines = [ParticipantInline, CitationInline]
+    list_display = ["title", "date_display", "conflict", "participant_summary", "editorial_status"]
+    list_filter = ["conflict", "editorial_status", "date"]
+    list_select_related = ["conflict"]
+    search_fields = [
+        "title",
+        "summary",
+        "citations__quote",
+        "participants__actor__name",
+        "participants__actor__aliases__name",
+    ]
+    date_hierarchy = "date"
+    autocomplete_fields = ["conflict"]
+    readonly_fields = ["editorial_status"]
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
+    change_form_template = "admin/events/change_form_with_article.html"
+    actions = ["submit_for_review", "publish", "retract", "return_to_draft"]
+    event_fields = ["conflict", "title", "summary", ("date", "date_precision"), "end_date"]
+    kind_fieldsets: list = []
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (None, {"fields": [*self.event_fields, "editorial_status"]}),
+            *self.kind_fieldsets,
+        ]
+
+    def get_queryset(self, request):
+        # participant_summary reads each row's participants and their actors: prefetched
+        # once per page instead of a query per row.
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("participants", queryset=Participant.objects.select_related("actor"))
+            )
+        )
+
+    @admin.display(description="date", ordering="date")
+    def date_display(self, event: Event) -> str:
+        return event.date_display
+
+    @admin.display(description="participants")
+    def participant_summary(self, event: Event) -> str:
+        return "; ".join(f"{p.get_role_display()}: {p.actor}" for p in event.participants.all())
+
+    # Editors edit drafts and events in review; published and retracted ones only reviewers.
+    def has_change_permission(self, request, obj=None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is not None and obj.editorial_status in services.LOCKED_STATUSES:
+            return self.has_publish_permission(request)
+        return True
+
+    def has_publish_permission(self, request) -> bool:
+        return request.user.has_perm("events.publish_event")
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        # "Add an event from this article": the first citation is pre-filled with the source.
+        source_id = request.GET.get("source")
+        if isinstance(inline, CitationInline) and obj.pk is None and source_id:
+            if Source.objects.filter(pk=source_id if source_id.isdigit() else None).exists():
+                kwargs["initial"] = [{"source": source_id}]
+        return kwargs
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        extra_context["articles"] = services.articles_for_form(
+            event_id=object_id, source_id=request.GET.get("source")
+        )
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _transition(self, request, queryset, transition: str) -> None:
+        result = services.change_status(queryset, transition, request.user)
+        if result.changed:
+            self.message_user(
+                request, f"{result.changed} event(s) {result.verb}.", messages.SUCCESS
+            )
+        for problem in result.skipped:
+            self.message_user(request, problem, messages.WARNING)
+
+    @admin.action(description="Submit selected events for review", permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self._transition(request, queryset, "submit")
+
+    @admin.action(description="Publish selected events", permissions=["publish"])
+    def publish(self, request, queryset):
+        self._transition(request, queryset, "publish")
+
+    @admin.action(description="Retract selected events", permissions=["publish"])
+    def retract(self, request, queryset):
+        self._transition(request, queryset, "retract")
+
+    @admin.action(description="Return selected events to draft", permissions=["change"])
+    def return_to_draft(self, request, queryset):
+        self._transition(request, queryset, "return_to_draft")
+
+
+@admin.register(Proposal)
+class ProposalAdmin(EventAdminBase):
+    list_display = [
+        *EventAdminBase.list_display[:-1],
+        "proposal_kind",
+        "outcome",
+        "editorial_status",
+    ]
+    list_filter = ["conflict", "editorial_status", "proposal_kind", "scope", "outcome", "date"]
+    autocomplete_fields = ["conflict", "extends", "counters", "replaces"]
+    kind_fieldsets = [
+        (
+            "Proposal",
+            {
+                "fields": [
+                    ("proposal_kind", "scope"),
+                    ("unilateral", "talks_format"),
+                    ("purpose", "occasion"),
+                    ("proposed_start", "proposed_end", "duration_hours"),
+                    ("effective_from", "ended_on", "end_reason"),
+                    "outcome",
+                    "monitoring",
+                    "pax_agreement_id",
+                    ("extends", "counters", "replaces"),
+                ]
+            },
+        )
+    ]
+
+
+@admin.register(Response)
+class ResponseAdmin(EventAdminBase):
+    list_display = [*EventAdminBase.list_display[:-1], "responder", "stance", "editorial_status"]
+    list_filter = ["conflict", "editorial_status", "stance", "date"]
+    list_select_related = ["conflict", "responder", "proposal"]
+    autocomplete_fields = ["conflict", "proposal", "responder"]
+    search_fields = [*EventAdminBase.search_fields, "responder__name", "responder__aliases__name"]
+    kind_fieldsets = [("Response", {"fields": ["proposal", "responder", "stance", "conditions"]})]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(EventAdminBase):
+    list_display = [
+        *EventAdminBase.list_display[:-1],
+        "meeting_format",
+        "venue",
+        "editorial_status",
+    ]
+    list_filter = ["conflict", "editorial_status", "meeting_format", "date"]
+    autocomplete_fields = ["conflict", "produced", "discussed"]
+    kind_fieldsets = [
+        (
+            "Meeting",
+            {
+                "fields": [
+                    ("venue", "country"),
+                    "meeting_format",
+                    "outcome",
+                    "produced",
+                    "discussed",
+                ]
+            },
+        )
+    ]
+
+
+@admin.register(ViolationAccusation)
+class ViolationAccusationAdmin(EventAdminBase):
+    list_display = [
+        *EventAdminBase.list_display[:-1],
+        "proposal",
+        "verification",
+        "editorial_status",
+    ]
+    list_filter = ["conflict", "editorial_status", "verification", "date"]
+    list_select_related = ["conflict", "proposal"]
+    autocomplete_fields = ["conflict", "proposal"]
+    kind_fieldsets = [
+        (
+            "Accusation",
+            {"fields": ["proposal", ("incident_date", "location"), "allegation", "verification"]},
+        )
+    ]
+
+
+@admin.register(Event)
+class EventAdmin(EventAdminBase):
+    """The timeline of every kind; each row opens in its kind's own admin."""
+
+    list_display = [
+        "title_link",
+        "kind",
+        "date_display",
+        "conflict",
+        "participant_summary",
+        "editorial_status",
+    ]
+    list_display_links = None
+    list_filter = ["kind", "conflict", "editorial_status", "as_proposal__outcome", "date"]
+    inlines = []
+    actions = EventAdminBase.actions
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description="title", ordering="title")
+    def title_link(self, event: Event) -> str:
+        model = KIND_MODELS[event.kind]
+        url = reverse(f"admin:events_{model._meta.model_name}_change", args=[event.pk])
+        return format_html('<a href="{}">{}</a>', url, event.title)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        event = self.get_object(request, object_id)
+        if event is not None:
+            model = KIND_MODELS[event.kind]
+            return redirect(f"admin:events_{model._meta.model_name}_change", object_id)
+        return super().change_view(request, object_id, form_url, extra_context)

@@ -1,0 +1,125 @@
+"""Editorial operations shared by the admin and the API."""
+
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from .models import Citation, Event, Source
+
+LOCKED_STATUSES = (Event.Status.PUBLISHED, Event.Status.RETRACTED)
+
+# transition name -> (statuses it applies to, new status, past-tense verb)
+TRANSITIONS = {
+    "submit": ((Event.Status.DRAFT,), Event.Status.IN_REVIEW, "submitted for review"),
+    "publish": ((Event.Status.IN_REVIEW,), Event.Status.PUBLISHED, "published"),
+    "retract": ((Event.Status.PUBLISHED,), Event.Status.RETRACTED, "retracted"),
+    "return_to_draft": ((Event.Status.IN_REVIEW,), Event.Status.DRAFT, "returned to draft"),
+}
+# Reaching review or the public requires the evidence an event rests on.
+NEEDS_CITATION = {"submit", "publish"}
+
+
+@dataclass
+class TransitionResult:
+    verb: str
+    changed: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def change_status(events, transition: str, user) -> TransitionResult:
+    """Move each event through one workflow step, saving history; explain every skip."""
+    allowed_from, new_status, verb = TRANSITIONS[transition]
+    result = TransitionResult(verb=verb)
+    cited = set(
+        Citation.objects.filter(event__in=[e.pk for e in events]).values_list("event", flat=True)
+    )
+    for event in events:
+        if event.editorial_status not in allowed_from:
+            allowed = " or ".join(Event.Status(s).label.lower() for s in allowed_from)
+            result.skipped.append(
+                f"“{event}” was not {verb}: it is {event.get_editorial_status_display().lower()},"
+                f" and only {allowed} events can be."
+            )
+            continue
+        if transition in NEEDS_CITATION and event.pk not in cited:
+            result.skipped.append(
+                f"“{event}” was not {verb}: it has no citation. Add the words from the article "
+                "that it rests on."
+            )
+            continue
+        event.editorial_status = new_status
+        event.updated_by = user
+        event._change_reason = verb.capitalize()
+        event.save(update_fields=["editorial_status", "updated_by", "updated_at"])
+        result.changed += 1
+    return result
+
+
+@dataclass
+class Article:
+    """A source shown beside an event form, its cited quotes highlighted."""
+
+    source: Source
+    text: SafeString
+
+
+SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b\u2032"
+DOUBLE_QUOTES = '"\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb'
+
+
+def _quote_pattern(quote: str) -> str:
+    """A regex matching ``quote`` in any spacing and quote-mark style."""
+
+    def char(c: str) -> str:
+        if c in SINGLE_QUOTES:
+            return f"[{re.escape(SINGLE_QUOTES)}]"
+        if c in DOUBLE_QUOTES:
+            return f"[{re.escape(DOUBLE_QUOTES)}]"
+        return re.escape(c)
+
+    return r"\s+".join("".join(char(c) for c in word) for word in quote.split())
+
+
+def highlight(body: str, quotes: list[str]) -> SafeString:
+    """Escape ``body`` and mark each place a quote occurs in it."""
+    spans = sorted(
+        match.span()
+        for quote in set(quotes)
+        if quote.split()
+        for match in re.finditer(_quote_pattern(quote), body)
+    )
+    parts, position = [], 0
+    for start, end in spans:
+        if start < position:  # overlapping quotes: extend the current mark
+            if end > position:
+                parts[-1] = parts[-1][: -len("</mark>")] + escape(body[position:end]) + "</mark>"
+                position = end
+            continue
+        parts.append(escape(body[position:start]))
+        parts.append(f"<mark>{escape(body[start:end])}</mark>")
+        position = end
+    parts.append(escape(body[position:]))
+    return mark_safe("".join(parts))
+
+
+def articles_for_form(event_id=None, source_id=None) -> list[Article]:
+    """The articles an editor reads beside an event form: those it cites, and ``source_id``."""
+    sources: dict[int, Source] = {}
+    quotes: dict[int, list[str]] = {}
+    if event_id and str(event_id).isdigit():
+        for citation in Citation.objects.filter(event_id=event_id).select_related("source"):
+            sources[citation.source_id] = citation.source
+            quotes.setdefault(citation.source_id, []).append(citation.quote)
+    if source_id and str(source_id).isdigit() and int(source_id) not in sources:
+        source = Source.objects.filter(pk=source_id).first()
+        if source is not None:
+            sources[source.pk] = source
+    return [
+        Article(source=s, text=highlight(s.body, quotes.get(pk, [])))
+        for pk, s in sources.items()
+        if s.body
+    ]
