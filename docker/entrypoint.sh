@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Container start-up: wait for PostgreSQL, migrate, collect static files, optionally load the
+# demo data, then hand the process over to gunicorn (exec, so it receives the stop signal).
+# Also runs outside a container from any directory; it uses the `python` and `gunicorn` on PATH.
+# With arguments, the same preparation runs and then the arguments are executed instead of
+# gunicorn, e.g. `docker compose run --rm web python manage.py createsuperuser`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Parsed as strictly as the settings parse DEBUG (a typo is an error, not "off"), and before
+# anything touches the database.
+case "${LOAD_DEMO:-false}" in
+    true|True|1) load_demo=true ;;
+    false|False|0) load_demo=false ;;
+    *) echo "LOAD_DEMO must be true or false, not '${LOAD_DEMO}'" >&2; exit 1 ;;
+esac
+
+case "${DATABASE_URL:-}" in
+    postgres*|pgsql*|postgis*)
+        python docker/wait_for_db.py "${DB_WAIT_TIMEOUT:-60}"
+        ;;
+esac
+
+python manage.py migrate --noinput
+python manage.py collectstatic --noinput
+
+if [ "$load_demo" = true ]; then
+    python manage.py load_demo
+fi
+
+if [ "$#" -gt 0 ]; then
+    exec "$@"
+fi
+
+exec gunicorn tracker.wsgi:application \
+    --bind "${BIND:-0.0.0.0:8000}" \
+    --workers "${GUNICORN_WORKERS:-2}" \
+    --access-logfile -
