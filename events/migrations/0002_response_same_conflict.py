@@ -9,37 +9,50 @@ from django.db import migrations
 
 MESSAGE = "response_proposal_same_conflict: the proposal of a response must be in the same conflict"
 
-POSTGRESQL_FORWARD = f"""
-CREATE FUNCTION events_response_same_conflict() RETURNS trigger AS $$
+_POSTGRESQL_CHECK = """
+CREATE FUNCTION {name}() RETURNS trigger AS $$
 BEGIN
     IF EXISTS (
         SELECT 1 FROM events_response r
         JOIN events_event re ON re.id = r.event_ptr_id
         JOIN events_event pe ON pe.id = r.proposal_id
-        WHERE re.conflict_id <> pe.conflict_id
-          AND (CASE WHEN TG_TABLE_NAME = 'events_response'
-                    THEN r.event_ptr_id = NEW.event_ptr_id
-                    ELSE r.event_ptr_id = NEW.id OR r.proposal_id = NEW.id END)
+        WHERE re.conflict_id <> pe.conflict_id AND ({rows})
     ) THEN
-        RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'check_violation';
+        RAISE EXCEPTION '{message}' USING ERRCODE = 'check_violation';
     END IF;
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
+"""
 
+POSTGRESQL_FORWARD = (
+    _POSTGRESQL_CHECK.format(
+        name="events_response_same_conflict",
+        rows="r.event_ptr_id = NEW.event_ptr_id",
+        message=MESSAGE,
+    )
+    + _POSTGRESQL_CHECK.format(
+        name="events_event_response_same_conflict",
+        rows="r.event_ptr_id = NEW.id OR r.proposal_id = NEW.id",
+        message=MESSAGE,
+    )
+    + """
 CREATE CONSTRAINT TRIGGER events_response_same_conflict
     AFTER INSERT OR UPDATE OF proposal_id ON events_response
     FOR EACH ROW EXECUTE FUNCTION events_response_same_conflict();
 
 CREATE CONSTRAINT TRIGGER events_event_response_same_conflict
     AFTER UPDATE OF conflict_id ON events_event
-    FOR EACH ROW EXECUTE FUNCTION events_response_same_conflict();
+    FOR EACH ROW WHEN (OLD.conflict_id IS DISTINCT FROM NEW.conflict_id)
+    EXECUTE FUNCTION events_event_response_same_conflict();
 """
+)
 
 POSTGRESQL_REVERSE = """
 DROP TRIGGER IF EXISTS events_event_response_same_conflict ON events_event;
 DROP TRIGGER IF EXISTS events_response_same_conflict ON events_response;
 DROP FUNCTION IF EXISTS events_response_same_conflict();
+DROP FUNCTION IF EXISTS events_event_response_same_conflict();
 """
 
 _SQLITE_RESPONSE_CHECK = """
@@ -55,7 +68,7 @@ SQLITE_FORWARD = [
     " ON events_response" + _SQLITE_RESPONSE_CHECK.format(message=MESSAGE),
     f"""CREATE TRIGGER events_event_response_same_conflict AFTER UPDATE OF conflict_id
     ON events_event
-    WHEN EXISTS (
+    WHEN OLD.conflict_id IS NOT NEW.conflict_id AND EXISTS (
         SELECT 1 FROM events_response r
         JOIN events_event re ON re.id = r.event_ptr_id
         JOIN events_event pe ON pe.id = r.proposal_id
