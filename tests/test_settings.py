@@ -1,0 +1,61 @@
+"""Settings come from the environment and refuse what they cannot parse."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_settings(unset=(), **env):
+    """Import the settings in a fresh interpreter; return (exit code, output)."""
+    cleared = {"DEBUG", "SECRET_KEY", *unset}
+    environment = {k: v for k, v in os.environ.items() if k not in cleared}
+    environment.update(env)
+    code = (
+        "from django.conf import settings; "
+        "print(settings.DEBUG, settings.SECRET_KEY, settings.ALLOWED_HOSTS, "
+        "settings.DATABASES['default']['ENGINE'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**environment, "DJANGO_SETTINGS_MODULE": "tracker.settings"},
+        capture_output=True,
+        text=True,
+    )
+    return result.returncode, result.stdout + result.stderr
+
+
+def test_a_typo_in_debug_is_an_error():
+    code, output = load_settings(DEBUG="ture")
+    assert code != 0
+    assert "DEBUG must be True or False, not 'ture'" in output
+
+
+def test_production_requires_a_secret_key():
+    code, output = load_settings(DEBUG="False")
+    assert code != 0
+    assert "SECRET_KEY must be set when DEBUG is False" in output
+
+
+def test_secret_key_is_read_from_a_file(tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("from-the-file\n")
+    code, output = load_settings(DEBUG="False", SECRET_KEY_FILE=str(secret))
+    assert code == 0, output
+    assert output.startswith("False from-the-file")
+
+
+def test_sqlite_is_the_default_and_database_url_switches():
+    code, output = load_settings(unset=["DATABASE_URL"])
+    assert code == 0, output
+    assert output.strip().endswith("django.db.backends.sqlite3")
+    code, output = load_settings(DATABASE_URL="postgres://u:p@db.example:5432/x")
+    assert output.strip().endswith("django.db.backends.postgresql")
+
+
+def test_allowed_hosts_from_a_list():
+    code, output = load_settings(ALLOWED_HOSTS="example.org, api.example.org")
+    assert "['example.org', 'api.example.org']" in output
