@@ -260,8 +260,13 @@ class Event(models.Model):
             self.period_end = self.date
 
     def clean_fields(self, exclude=None) -> None:
-        super().clean_fields(exclude)
-        self.normalize_date()
+        try:
+            self.normalize_date()
+        except (TypeError, ValueError):
+            pass  # the date field's own validation names the problem
+        if self.KIND:
+            self.kind = self.KIND
+        super().clean_fields({*(exclude or ()), "period_end"})
 
     def as_kind(self) -> "Event":
         """The concrete kind's instance for this event (one query unless already joined)."""

@@ -1,0 +1,43 @@
+"""Filters for actors and affiliations."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+
+from events.api.filters import ChoicesFilter, SlugsFilter
+
+from ..models import Actor, ActorAlias, Affiliation
+
+
+class ActorFilterSet(django_filters.FilterSet):
+    kind = ChoicesFilter(field_name="kind", choices=Actor.Kind.choices)
+    country = django_filters.CharFilter(field_name="country", lookup_expr="iexact")
+    name = django_filters.CharFilter(
+        method="filter_name", help_text="Name or alias, ignoring case (Kremlin → Russia)."
+    )
+    q = django_filters.CharFilter(method="filter_q", help_text="Substring of name or alias.")
+    ordering = django_filters.OrderingFilter(fields=["name", "slug"])
+
+    class Meta:
+        model = Actor
+        fields: list[str] = []
+
+    def filter_name(self, queryset, name, value):
+        aliases = ActorAlias.objects.filter(actor=OuterRef("pk"), name__iexact=value)
+        return queryset.filter(Q(name__iexact=value) | Exists(aliases))
+
+    def filter_q(self, queryset, name, value):
+        aliases = ActorAlias.objects.filter(actor=OuterRef("pk"), name__icontains=value)
+        return queryset.filter(Q(name__icontains=value) | Exists(aliases))
+
+
+class AffiliationFilterSet(django_filters.FilterSet):
+    person = SlugsFilter(model=Actor, field_name="person", lookup_expr="in")
+    organization = SlugsFilter(model=Actor, field_name="organization", lookup_expr="in")
+    on = django_filters.DateFilter(method="filter_on", help_text="Held on this day.")
+
+    class Meta:
+        model = Affiliation
+        fields: list[str] = []
+
+    def filter_on(self, queryset, name, day):
+        return queryset.on(day)

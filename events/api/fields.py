@@ -1,0 +1,39 @@
+"""Serializer fields for the API's conventions: actors by slug, roles as lists of slugs."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from actors.models import Actor
+
+# Validated role lists travel in validated_data under "role:<role>".
+ROLE_PREFIX = "role:"
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}, "example": ["russia"]})
+class RoleField(serializers.Field):
+    """One participant role of an event, read and written as a list of actor slugs."""
+
+    def __init__(self, role: str, **kwargs):
+        self.role = role
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", f"Slugs of the actors with the role {role}.")
+        super().__init__(source="*", **kwargs)
+
+    def to_representation(self, event) -> list[str]:
+        # participants are prefetched with their actors by every view.
+        return [p.actor.slug for p in event.participants.all() if p.role == self.role]
+
+    def to_internal_value(self, data) -> dict:
+        if not isinstance(data, list) or not all(isinstance(slug, str) for slug in data):
+            raise serializers.ValidationError("Expected a list of actor slugs.")
+        actors = {a.slug: a for a in Actor.objects.filter(slug__in=data)}
+        unknown = [slug for slug in data if slug not in actors]
+        if unknown:
+            raise serializers.ValidationError(f"Unknown actor: {', '.join(unknown)}.")
+        if len(set(data)) != len(data):
+            raise serializers.ValidationError("An actor is listed twice.")
+        return {f"{ROLE_PREFIX}{self.role}": [actors[slug] for slug in data]}
+
+
+def actor_slug_field(**kwargs) -> serializers.SlugRelatedField:
+    return serializers.SlugRelatedField(slug_field="slug", queryset=Actor.objects.all(), **kwargs)

@@ -1,0 +1,280 @@
+"""FilterSets for the event endpoints, named exactly as the API contract.
+
+Actor and kind filters take several comma-separated values meaning any of them; a value that
+names no actor, conflict or choice is a 400 that names the filter.
+"""
+
+import django_filters
+from django import forms
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from actors.models import Actor
+
+from ..models import (
+    Citation,
+    Conflict,
+    Event,
+    Meeting,
+    Participant,
+    Proposal,
+    Response,
+    ViolationAccusation,
+)
+
+# The full-text expressions; the GIN indexes of migration 0004 are built from the same ones,
+# so PostgreSQL answers q from the indexes instead of scanning.
+SEARCH_CONFIG = "english"
+EVENT_SEARCH_VECTOR = SearchVector("title", "summary", config=SEARCH_CONFIG)
+CITATION_SEARCH_VECTOR = SearchVector("quote", config=SEARCH_CONFIG)
+
+
+class CommaSeparatedField(forms.CharField):
+    """A comma-separated list of values, each checked by ``clean_values``."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        values = [v.strip() for v in value.split(",") if v.strip()]
+        if not values:
+            return None
+        return self.clean_values(values)
+
+    def clean_values(self, values: list[str]):
+        return values
+
+
+class SlugsField(CommaSeparatedField):
+    """Slugs of existing records of ``model`` (one query for the whole list)."""
+
+    def __init__(self, *args, model=None, **kwargs):
+        self.model = model
+        super().__init__(*args, **kwargs)
+
+    def clean_values(self, values):
+        found = {obj.slug: obj for obj in self.model.objects.filter(slug__in=values)}
+        unknown = [v for v in values if v not in found]
+        if unknown:
+            noun = self.model._meta.verbose_name
+            raise forms.ValidationError(f"Unknown {noun}: {', '.join(unknown)}.")
+        return list(found.values())
+
+
+class ChoicesField(CommaSeparatedField):
+    def __init__(self, *args, choices=(), **kwargs):
+        self.valid = [value for value, _ in choices]
+        super().__init__(*args, **kwargs)
+
+    def clean_values(self, values):
+        bad = [v for v in values if v not in self.valid]
+        if bad:
+            raise forms.ValidationError(
+                f"Unknown value: {', '.join(bad)}. Expected one of: {', '.join(self.valid)}."
+            )
+        return values
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugsFilter(django_filters.Filter):
+    field_class = SlugsField
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class ChoicesFilter(django_filters.Filter):
+    """Any of several choices; ``field_name`` may cross into a kind (as_proposal__outcome)."""
+
+    field_class = ChoicesField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__in": value})
+
+
+class StrictBooleanField(forms.Field):
+    def clean(self, value):
+        if value in (None, ""):
+            return None
+        if value in ("true", "True", "1"):
+            return True
+        if value in ("false", "False", "0"):
+            return False
+        raise forms.ValidationError("Expected true or false.")
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class StrictBooleanFilter(django_filters.Filter):
+    field_class = StrictBooleanField
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        return qs.filter(**{self.field_name: value})
+
+
+ROLE_FILTERS = {
+    "proposer": Participant.Role.PROPOSER,
+    "addressee": Participant.Role.ADDRESSEE,
+    "mediator": Participant.Role.MEDIATOR,
+    "host": Participant.Role.HOST,
+    "responder": Participant.Role.RESPONDER,
+    "accuser": Participant.Role.ACCUSER,
+    "accused": Participant.Role.ACCUSED,
+    "delegation": Participant.Role.DELEGATION,
+}
+
+
+def full_text_search(queryset, text: str):
+    """Titles, summaries and citation quotes matching ``text``.
+
+    PostgreSQL: web-search syntax ("quoted phrases", -exclusions, or) over the GIN-indexed
+    vectors. Other databases: a case-insensitive substring match.
+    """
+    if connection.vendor == "postgresql":
+        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        quotes = Citation.objects.annotate(vector=CITATION_SEARCH_VECTOR).filter(
+            event=OuterRef("pk"), vector=query
+        )
+        return queryset.annotate(search_vector=EVENT_SEARCH_VECTOR).filter(
+            Q(search_vector=query) | Exists(quotes)
+        )
+    quotes = Citation.objects.filter(event=OuterRef("pk"), quote__icontains=text)
+    return queryset.filter(Q(title__icontains=text) | Q(summary__icontains=text) | Exists(quotes))
+
+
+class EventFilterSet(django_filters.FilterSet):
+    """The filters every event endpoint shares; the timeline adds those of each kind."""
+
+    conflict = SlugsFilter(model=Conflict, field_name="conflict", lookup_expr="in")
+    actor = SlugsFilter(model=Actor, method="filter_actor", help_text="Any role.")
+    include_affiliates = StrictBooleanFilter(
+        method="filter_nothing",
+        help_text="With actor or a role filter: a state also matches through its affiliated "
+        "people on the event's date.",
+    )
+    date_after = django_filters.DateFilter(
+        field_name="period_end",
+        lookup_expr="gte",
+        help_text="Any part of the dated period on or after.",
+    )
+    date_before = django_filters.DateFilter(
+        field_name="date", lookup_expr="lte", help_text="Any part of the dated period on or before."
+    )
+    date_precision = ChoicesFilter(field_name="date_precision", choices=Event.Precision.choices)
+    editorial_status = ChoicesFilter(field_name="editorial_status", choices=Event.Status.choices)
+    updated_after = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="Created or changed since then; retracted since then come as tombstones.",
+    )
+    q = django_filters.CharFilter(method="filter_q", help_text="Full-text search.")
+    ordering = django_filters.OrderingFilter(
+        fields=["date", "updated_at", "title", "id"], help_text="date, -date, updated_at, title, id"
+    )
+
+    # Role filters present on this endpoint (each kind has its own roles).
+    roles: tuple[str, ...] = tuple(ROLE_FILTERS)
+
+    class Meta:
+        model = Event
+        fields: list[str] = []
+
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        for name in cls.roles:
+            filters[name] = SlugsFilter(model=Actor, method="filter_role", field_name=name)
+        return filters
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # read by the actor and role filters
+
+    @property
+    def _with_affiliates(self) -> bool:
+        return bool(self.form.cleaned_data.get("include_affiliates"))
+
+    def filter_actor(self, queryset, name, actors):
+        return queryset.involving(actors, include_affiliates=self._with_affiliates)
+
+    def filter_role(self, queryset, name, actors):
+        return queryset.involving(
+            actors, roles=[ROLE_FILTERS[name]], include_affiliates=self._with_affiliates
+        )
+
+    def filter_q(self, queryset, name, value):
+        return full_text_search(queryset, value) if value.strip() else queryset
+
+
+def in_effect_on(queryset, name, day):
+    proposals = Proposal.objects.in_effect_on(day)
+    if queryset.model is Proposal:
+        return queryset.filter(pk__in=proposals.values("pk"))
+    return queryset.filter(pk__in=proposals.values("event_ptr"))
+
+
+class ProposalFilterSet(EventFilterSet):
+    proposal_kind = ChoicesFilter(field_name="proposal_kind", choices=Proposal.ProposalKind.choices)
+    scope = ChoicesFilter(field_name="scope", choices=Proposal.Scope.choices)
+    outcome = ChoicesFilter(field_name="outcome", choices=Proposal.Outcome.choices)
+    purpose = ChoicesFilter(field_name="purpose", choices=Proposal.Purpose.choices)
+    talks_format = ChoicesFilter(field_name="talks_format", choices=Proposal.TalksFormat.choices)
+    end_reason = ChoicesFilter(field_name="end_reason", choices=Proposal.EndReason.choices)
+    unilateral = StrictBooleanFilter(field_name="unilateral")
+    in_effect_on = django_filters.DateFilter(method=in_effect_on, help_text="YYYY-MM-DD")
+    roles = ("proposer", "addressee", "mediator")
+
+    class Meta:
+        model = Proposal
+        fields: list[str] = []
+
+
+class ResponseFilterSet(EventFilterSet):
+    stance = ChoicesFilter(field_name="stance", choices=Response.Stance.choices)
+    proposal = django_filters.NumberFilter(field_name="proposal")
+    roles = ("responder",)
+
+    class Meta:
+        model = Response
+        fields: list[str] = []
+
+
+class MeetingFilterSet(EventFilterSet):
+    meeting_format = ChoicesFilter(field_name="meeting_format", choices=Meeting.Format.choices)
+    roles = ("mediator", "host", "delegation")
+
+    class Meta:
+        model = Meeting
+        fields: list[str] = []
+
+
+class AccusationFilterSet(EventFilterSet):
+    verification = ChoicesFilter(
+        field_name="verification", choices=ViolationAccusation.Verification.choices
+    )
+    proposal = django_filters.NumberFilter(field_name="proposal")
+    roles = ("accuser", "accused")
+
+    class Meta:
+        model = ViolationAccusation
+        fields: list[str] = []
+
+
+class TimelineFilterSet(EventFilterSet):
+    """The timeline: every kind, and the kinds' own filters applied to their rows."""
+
+    kind = ChoicesFilter(field_name="kind", choices=Event.Kind.choices)
+    proposal_kind = ChoicesFilter(
+        field_name="as_proposal__proposal_kind", choices=Proposal.ProposalKind.choices
+    )
+    scope = ChoicesFilter(field_name="as_proposal__scope", choices=Proposal.Scope.choices)
+    outcome = ChoicesFilter(field_name="as_proposal__outcome", choices=Proposal.Outcome.choices)
+    stance = ChoicesFilter(field_name="as_response__stance", choices=Response.Stance.choices)
+    in_effect_on = django_filters.DateFilter(method=in_effect_on, help_text="YYYY-MM-DD")
+
+    class Meta:
+        model = Event
+        fields: list[str] = []

@@ -1,0 +1,29 @@
+"""Who may read and write through the API."""
+
+from django.conf import settings
+from rest_framework import permissions
+
+
+class ReadPublishedWriteWithModelPerms(permissions.DjangoModelPermissions):
+    """Anyone reads (unless API_READ_REQUIRES_TOKEN); writing needs the model's permission.
+
+    What a reader sees is narrowed by the views: published records only, unless the user may
+    change records of that kind (editors and reviewers).
+    """
+
+    def has_permission(self, request, view):
+        if request.method in permissions.SAFE_METHODS:
+            if getattr(settings, "API_READ_REQUIRES_TOKEN", False):
+                return bool(request.user and request.user.is_authenticated)
+            return True
+        return bool(request.user and request.user.is_authenticated) and super().has_permission(
+            request, view
+        )
+
+
+def sees_unpublished(user, model) -> bool:
+    """Editors and reviewers see drafts and reviews of the kinds they may change."""
+    if not (user and user.is_authenticated):
+        return False
+    opts = model._meta
+    return user.has_perm(f"{opts.app_label}.change_{opts.model_name}")

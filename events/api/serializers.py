@@ -1,0 +1,361 @@
+"""Read and write serializers for conflicts, sources and every event kind.
+
+An event is written in one request with its participants (role lists of actor slugs) and its
+citations; the whole write is one transaction, validated by the same model rules as the admin.
+"""
+
+from django.db import transaction
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from actors.models import Actor
+from lib.drf import full_clean_or_400
+
+from ..codes import codes_for
+from ..models import (
+    KIND_MODELS,
+    Citation,
+    Conflict,
+    Event,
+    Meeting,
+    Participant,
+    Proposal,
+    Response,
+    Source,
+    ViolationAccusation,
+)
+from .fields import ROLE_PREFIX, RoleField, actor_slug_field
+
+# The endpoint of each kind, for detail links.
+KIND_ENDPOINTS = {
+    Event.Kind.PROPOSAL: "proposal",
+    Event.Kind.RESPONSE: "response",
+    Event.Kind.MEETING: "meeting",
+    Event.Kind.ACCUSATION: "accusation",
+}
+
+
+class ConflictSerializer(serializers.ModelSerializer):
+    parties = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Actor.objects.all(), many=True, required=False
+    )
+
+    class Meta:
+        model = Conflict
+        fields = ["slug", "name", "start_date", "parties", "ucdp_conflict_id"]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    outlet = actor_slug_field(required=False, allow_null=True)
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "url",
+            "title",
+            "outlet",
+            "published_at",
+            "language",
+            "body",
+            "archive_url",
+            "accessed_at",
+        ]
+
+    def validate(self, attrs):
+        instance = Source(**{**self._current(), **attrs})
+        full_clean_or_400(instance)
+        attrs["url"] = instance.url
+        return attrs
+
+    def _current(self) -> dict:
+        if self.instance is None:
+            return {}
+        return {f.attname: getattr(self.instance, f.attname) for f in Source._meta.concrete_fields}
+
+
+class CitationSerializer(serializers.ModelSerializer):
+    source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all())
+    source_url = serializers.CharField(source="source.url", read_only=True)
+    source_title = serializers.CharField(source="source.title", read_only=True)
+    archive_url = serializers.CharField(source="source.archive_url", read_only=True)
+    speaker = actor_slug_field(required=False, allow_null=True)
+    via = actor_slug_field(required=False, allow_null=True)
+
+    class Meta:
+        model = Citation
+        fields = ["source", "source_title", "source_url", "archive_url", "quote", "speaker", "via"]
+
+
+class CodesSerializer(serializers.Serializer):
+    cameo = serializers.CharField(allow_null=True)
+    plover = serializers.CharField()
+    plover_mode = serializers.CharField(allow_null=True)
+
+
+class EventFieldsMixin(serializers.Serializer):
+    """Fields and behaviour every event shares: conflict, dates, status, citations, links."""
+
+    kind = serializers.CharField(read_only=True)
+    url = serializers.SerializerMethodField()
+    conflict = serializers.SlugRelatedField(slug_field="slug", queryset=Conflict.objects.all())
+    citations = CitationSerializer(many=True, required=False)
+
+    EVENT_FIELDS = [
+        "id",
+        "kind",
+        "url",
+        "conflict",
+        "date",
+        "date_precision",
+        "end_date",
+        "title",
+        "summary",
+        "editorial_status",
+    ]
+    TRAILING_FIELDS = ["citations", "created_at", "updated_at"]
+    ROLES: list[str] = []
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, event) -> str:
+        path = reverse(f"{KIND_ENDPOINTS[event.kind]}-detail", args=[event.pk])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    def to_representation(self, instance):
+        # Retracted records reach public readers as tombstones, so mirrors can delete them.
+        if instance.editorial_status == Event.Status.RETRACTED and not self.context.get(
+            "sees_unpublished"
+        ):
+            return {
+                "id": instance.pk,
+                "kind": instance.kind,
+                "editorial_status": instance.editorial_status,
+                "updated_at": serializers.DateTimeField().to_representation(instance.updated_at),
+            }
+        return super().to_representation(instance)
+
+
+class EventSerializer(EventFieldsMixin, serializers.ModelSerializer):
+    """A row of the timeline: what every kind shares, and a link to its detail."""
+
+    proposers = RoleField(Participant.Role.PROPOSER, read_only=True)
+    addressees = RoleField(Participant.Role.ADDRESSEE, read_only=True)
+    mediators = RoleField(Participant.Role.MEDIATOR, read_only=True)
+    hosts = RoleField(Participant.Role.HOST, read_only=True)
+    accusers = RoleField(Participant.Role.ACCUSER, read_only=True)
+    accused = RoleField(Participant.Role.ACCUSED, read_only=True)
+    delegations = RoleField(Participant.Role.DELEGATION, read_only=True)
+
+    class Meta:
+        model = Event
+        fields = [
+            *EventFieldsMixin.EVENT_FIELDS,
+            "proposers",
+            "addressees",
+            "mediators",
+            "hosts",
+            "accusers",
+            "accused",
+            "delegations",
+            *EventFieldsMixin.TRAILING_FIELDS,
+        ]
+        read_only_fields = fields
+
+
+class KindSerializer(EventFieldsMixin, serializers.ModelSerializer):
+    """Base of each kind's serializer: writes participants and citations with the event."""
+
+    codes = serializers.SerializerMethodField()
+
+    @extend_schema_field(CodesSerializer)
+    def get_codes(self, event) -> dict:
+        return codes_for(event).as_dict()
+
+    def validate(self, attrs):
+        roles = {k: attrs.pop(k) for k in list(attrs) if k.startswith(ROLE_PREFIX)}
+        citations = attrs.pop("citations", None)
+        model = self.Meta.model
+        event = self.instance or model()
+        for field, value in attrs.items():
+            if not model._meta.get_field(field).many_to_many:
+                setattr(event, field, value)
+        full_clean_or_400(event, exclude=[f.name for f in model._meta.many_to_many])
+        self._check_participants(roles)
+        if citations is not None:
+            self._check_citations(citations)
+        attrs["_roles"] = roles
+        attrs["_citations"] = citations
+        return attrs
+
+    def _check_participants(self, roles: dict) -> None:
+        accusers = set(roles.get(f"{ROLE_PREFIX}accuser", []))
+        if self.instance is not None and f"{ROLE_PREFIX}accuser" not in roles:
+            accusers = {p.actor for p in self.instance.participants.all() if p.role == "accuser"}
+        both = accusers & set(roles.get(f"{ROLE_PREFIX}accused", []))
+        if both:
+            names = ", ".join(sorted(a.slug for a in both))
+            raise serializers.ValidationError(
+                {"accused": [f"An accuser cannot also be the accused: {names}."]}
+            )
+
+    def _check_citations(self, citations: list[dict]) -> None:
+        for index, data in enumerate(citations):
+            full_clean_or_400(Citation(**data), prefix=f"citations[{index}].", exclude=["event"])
+
+    @transaction.atomic
+    def create(self, validated_data):
+        user = self.context["request"].user
+        roles, citations = validated_data.pop("_roles"), validated_data.pop("_citations")
+        many = {k: validated_data.pop(k) for k in list(validated_data) if self._is_m2m(k)}
+        event = self.Meta.model(**validated_data, created_by=user, updated_by=user)
+        event.save()
+        self._save_related(event, roles, citations or [], many)
+        return event
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        roles, citations = validated_data.pop("_roles"), validated_data.pop("_citations")
+        many = {k: validated_data.pop(k) for k in list(validated_data) if self._is_m2m(k)}
+        for field, value in validated_data.items():
+            setattr(instance, field, value)
+        instance.updated_by = self.context["request"].user
+        instance.save()
+        self._save_related(instance, roles, citations, many)
+        return instance
+
+    def _is_m2m(self, name: str) -> bool:
+        return self.Meta.model._meta.get_field(name).many_to_many
+
+    def _save_related(self, event, roles: dict, citations, many: dict) -> None:
+        for key, actors in roles.items():
+            role = key.removeprefix(ROLE_PREFIX)
+            event.participants.filter(role=role).exclude(actor__in=actors).delete()
+            existing = set(event.participants.filter(role=role).values_list("actor", flat=True))
+            Participant.objects.bulk_create(
+                Participant(event=event, actor=a, role=role) for a in actors if a.pk not in existing
+            )
+        if citations is not None:
+            event.citations.all().delete()
+            for data in citations:
+                Citation.objects.create(event=event, **data)
+        for name, values in many.items():
+            getattr(event, name).set(values)
+        # Re-read what the response shows, as prefetched views would.
+        for cache in ("participants", "citations"):
+            getattr(event, "_prefetched_objects_cache", {}).pop(cache, None)
+
+
+def kind_fields(*fields: str, roles: list[str]) -> list[str]:
+    return [
+        *EventFieldsMixin.EVENT_FIELDS,
+        *roles,
+        *fields,
+        "codes",
+        *EventFieldsMixin.TRAILING_FIELDS,
+    ]
+
+
+class ProposalSerializer(KindSerializer):
+    proposers = RoleField(Participant.Role.PROPOSER)
+    addressees = RoleField(Participant.Role.ADDRESSEE)
+    mediators = RoleField(Participant.Role.MEDIATOR)
+    extends = serializers.PrimaryKeyRelatedField(
+        queryset=Proposal.objects.all(), required=False, allow_null=True
+    )
+    counters = serializers.PrimaryKeyRelatedField(
+        queryset=Proposal.objects.all(), required=False, allow_null=True
+    )
+    replaces = serializers.PrimaryKeyRelatedField(
+        queryset=Proposal.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Proposal
+        fields = kind_fields(
+            "proposal_kind",
+            "scope",
+            "unilateral",
+            "talks_format",
+            "purpose",
+            "occasion",
+            "proposed_start",
+            "proposed_end",
+            "duration_hours",
+            "effective_from",
+            "ended_on",
+            "end_reason",
+            "outcome",
+            "monitoring",
+            "pax_agreement_id",
+            "extends",
+            "counters",
+            "replaces",
+            roles=["proposers", "addressees", "mediators"],
+        )
+        read_only_fields = ["editorial_status", "created_at", "updated_at"]
+
+
+class ResponseSerializer(KindSerializer):
+    proposal = serializers.PrimaryKeyRelatedField(queryset=Proposal.objects.all())
+    responder = actor_slug_field()
+
+    class Meta:
+        model = Response
+        fields = kind_fields("proposal", "responder", "stance", "conditions", roles=[])
+        read_only_fields = ["editorial_status", "created_at", "updated_at"]
+
+
+class MeetingSerializer(KindSerializer):
+    mediators = RoleField(Participant.Role.MEDIATOR)
+    hosts = RoleField(Participant.Role.HOST)
+    delegations = RoleField(Participant.Role.DELEGATION)
+    produced = serializers.PrimaryKeyRelatedField(
+        queryset=Proposal.objects.all(), many=True, required=False
+    )
+    discussed = serializers.PrimaryKeyRelatedField(
+        queryset=Proposal.objects.all(), many=True, required=False
+    )
+
+    class Meta:
+        model = Meeting
+        fields = kind_fields(
+            "venue",
+            "country",
+            "meeting_format",
+            "outcome",
+            "produced",
+            "discussed",
+            roles=["mediators", "hosts", "delegations"],
+        )
+        read_only_fields = ["editorial_status", "created_at", "updated_at"]
+
+
+class AccusationSerializer(KindSerializer):
+    accusers = RoleField(Participant.Role.ACCUSER)
+    accused = RoleField(Participant.Role.ACCUSED)
+    proposal = serializers.PrimaryKeyRelatedField(
+        queryset=Proposal.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = ViolationAccusation
+        fields = kind_fields(
+            "proposal",
+            "incident_date",
+            "location",
+            "allegation",
+            "verification",
+            roles=["accusers", "accused"],
+        )
+        read_only_fields = ["editorial_status", "created_at", "updated_at"]
+
+
+KIND_SERIALIZERS = {
+    Event.Kind.PROPOSAL: ProposalSerializer,
+    Event.Kind.RESPONSE: ResponseSerializer,
+    Event.Kind.MEETING: MeetingSerializer,
+    Event.Kind.ACCUSATION: AccusationSerializer,
+}
+assert set(KIND_SERIALIZERS) == set(KIND_MODELS)

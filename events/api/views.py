@@ -1,0 +1,217 @@
+"""Event, conflict and source endpoints, and the analysts' aggregates."""
+
+from collections import Counter
+
+from django.db.models import Count, Prefetch
+from django.db.models.functions import TruncMonth
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response as APIResponse
+
+from ..models import (
+    Citation,
+    Conflict,
+    Event,
+    Meeting,
+    Participant,
+    Proposal,
+    Response,
+    Source,
+    ViolationAccusation,
+)
+from . import filters
+from . import serializers as event_serializers
+from .permissions import sees_unpublished
+
+
+class EventViewSetMixin:
+    """Visibility and the prefetches every event list needs.
+
+    Public readers see published records, plus (with updated_after) the records retracted
+    since then as tombstones. Editors and reviewers see every status.
+    """
+
+    related: tuple[str, ...] = ()
+    prefetched: tuple = ()
+
+    def _sees_unpublished(self) -> bool:
+        return sees_unpublished(self.request.user, self.queryset.model)
+
+    def get_queryset(self):
+        queryset = (
+            # conflict (a slug in every row) and kind-specific foreign keys: joined.
+            self.queryset.select_related("conflict", *self.related)
+            # participants with their actors and citations with source, speaker and via:
+            # one query each per page instead of one per row.
+            .prefetch_related(
+                Prefetch("participants", queryset=Participant.objects.select_related("actor")),
+                Prefetch(
+                    "citations",
+                    queryset=Citation.objects.select_related("source", "speaker", "via"),
+                ),
+                *self.prefetched,
+            )
+        )
+        if self._sees_unpublished():
+            return queryset
+        visible = [Event.Status.PUBLISHED]
+        if "updated_after" in self.request.query_params:
+            visible.append(Event.Status.RETRACTED)
+        return queryset.filter(editorial_status__in=visible)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["sees_unpublished"] = self._sees_unpublished()
+        return context
+
+
+class EventViewSet(EventViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """The timeline of every kind; each row links to its kind's detail."""
+
+    queryset = Event.objects.all()
+    serializer_class = event_serializers.EventSerializer
+    filterset_class = filters.TimelineFilterSet
+
+
+class ProposalViewSet(EventViewSetMixin, viewsets.ModelViewSet):
+    queryset = Proposal.objects.all()
+    serializer_class = event_serializers.ProposalSerializer
+    filterset_class = filters.ProposalFilterSet
+
+
+class ResponseViewSet(EventViewSetMixin, viewsets.ModelViewSet):
+    queryset = Response.objects.all()
+    serializer_class = event_serializers.ResponseSerializer
+    filterset_class = filters.ResponseFilterSet
+    related = ("responder", "proposal")
+
+
+class MeetingViewSet(EventViewSetMixin, viewsets.ModelViewSet):
+    queryset = Meeting.objects.all()
+    serializer_class = event_serializers.MeetingSerializer
+    filterset_class = filters.MeetingFilterSet
+    # produced and discussed are lists of proposal ids: one query each per page.
+    prefetched = ("produced", "discussed")
+
+
+class AccusationViewSet(EventViewSetMixin, viewsets.ModelViewSet):
+    queryset = ViolationAccusation.objects.all()
+    serializer_class = event_serializers.AccusationSerializer
+    filterset_class = filters.AccusationFilterSet
+
+
+class SourceViewSet(viewsets.ModelViewSet):
+    serializer_class = event_serializers.SourceSerializer
+    # outlet is shown by slug: joined.
+    queryset = Source.objects.select_related("outlet").order_by("-published_at", "id")
+
+
+PERIOD_PARAMETERS = [
+    OpenApiParameter("date_after", str, description="YYYY-MM-DD"),
+    OpenApiParameter("date_before", str, description="YYYY-MM-DD"),
+]
+
+
+class PeriodSerializer(serializers.Serializer):
+    date_after = serializers.DateField(required=False)
+    date_before = serializers.DateField(required=False)
+
+
+class ConflictViewSet(viewsets.ModelViewSet):
+    lookup_field = "slug"
+    serializer_class = event_serializers.ConflictSerializer
+    queryset = Conflict.objects.prefetch_related("parties").order_by("name")
+
+    def _events(self, conflict):
+        period = PeriodSerializer(data=self.request.query_params)
+        period.is_valid(raise_exception=True)
+        events = Event.objects.filter(conflict=conflict)
+        if not sees_unpublished(self.request.user, Event):
+            events = events.published()
+        return events.overlapping(
+            period.validated_data.get("date_after"), period.validated_data.get("date_before")
+        )
+
+    @extend_schema(
+        parameters=PERIOD_PARAMETERS,
+        responses=inline_serializer(
+            "KindMonthCounts",
+            {
+                "conflict": serializers.CharField(),
+                "counts": inline_serializer(
+                    "KindMonthCount",
+                    {
+                        "month": serializers.CharField(),
+                        "kind": serializers.CharField(),
+                        "count": serializers.IntegerField(),
+                    },
+                    many=True,
+                ),
+            },
+        ),
+    )
+    @action(detail=True)
+    def counts(self, request, slug=None):
+        """Published events of this conflict counted by kind and month (YYYY-MM)."""
+        conflict = self.get_object()
+        rows = (
+            self._events(conflict)
+            .annotate(month=TruncMonth("date"))
+            .values("month", "kind")
+            .annotate(count=Count("id"))
+            .order_by("month", "kind")
+        )
+        counts = [
+            {"month": row["month"].strftime("%Y-%m"), "kind": row["kind"], "count": row["count"]}
+            for row in rows
+        ]
+        return APIResponse({"conflict": conflict.slug, "counts": counts})
+
+    @extend_schema(
+        parameters=PERIOD_PARAMETERS,
+        responses=inline_serializer(
+            "AccusationMatrix",
+            {
+                "conflict": serializers.CharField(),
+                "accusers": serializers.ListField(child=serializers.CharField()),
+                "accused": serializers.ListField(child=serializers.CharField()),
+                "matrix": inline_serializer(
+                    "AccusationPair",
+                    {
+                        "accuser": serializers.CharField(),
+                        "accused": serializers.CharField(),
+                        "count": serializers.IntegerField(),
+                    },
+                    many=True,
+                ),
+            },
+        ),
+    )
+    @action(detail=True, url_path="accusation-matrix")
+    def accusation_matrix(self, request, slug=None):
+        """Accusations of this conflict counted by accuser × accused within the period."""
+        conflict = self.get_object()
+        accusations = self._events(conflict).filter(kind=Event.Kind.ACCUSATION)
+        rows = Participant.objects.filter(
+            event__in=accusations, role__in=[Participant.Role.ACCUSER, Participant.Role.ACCUSED]
+        ).values_list("event_id", "role", "actor__slug")
+        by_event: dict[int, dict[str, list[str]]] = {}
+        for event_id, role, slug_ in rows:
+            by_event.setdefault(event_id, {"accuser": [], "accused": []})[role].append(slug_)
+        pairs = Counter(
+            (accuser, accused)
+            for roles in by_event.values()
+            for accuser in roles["accuser"]
+            for accused in roles["accused"]
+        )
+        return APIResponse(
+            {
+                "conflict": conflict.slug,
+                "accusers": sorted({a for a, _ in pairs}),
+                "accused": sorted({b for _, b in pairs}),
+                "matrix": [
+                    {"accuser": a, "accused": b, "count": n} for (a, b), n in sorted(pairs.items())
+                ],
+            }
+        )
