@@ -2,15 +2,12 @@
 
 The browser is the system one (``/usr/bin/chromium``); Playwright's own browsers are never
 downloaded. Every test here talks to ``live_server``, so its data must be committed: the tests
-are transactional, and the flush that ends each of them also empties the editorial groups.
+are transactional (the editorial groups come back after each flush through post_migrate).
 """
 
-import importlib
 import os
 
 import pytest
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 from playwright.sync_api import sync_playwright
 
 # Playwright's sync API keeps an asyncio event loop running in the test's thread, and Django
@@ -20,39 +17,6 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-GROUPS_MIGRATION = ("events", "0003_editorial_groups")
-
-
-def restore_editorial_groups() -> None:
-    """Run the data migration that creates Editors and Reviewers again.
-
-    A transactional test ends with ``flush``: its post_migrate signal recreates content types
-    and permissions, but not the rows a data migration wrote. ``create_groups`` gets the
-    migration's historical app registry, as under ``migrate``: it switches ``models_module`` on
-    and off on each app config it is given, which on the global registry would make every
-    later post_migrate skip all apps.
-    """
-    migration = importlib.import_module("events.migrations.0003_editorial_groups")
-    state_apps = MigrationLoader(connection).project_state(GROUPS_MIGRATION).apps
-    migration.create_groups(state_apps, None)
-
-
-@pytest.fixture(autouse=True)
-def editorial_groups(transactional_db):
-    """The groups the personas join, back after an earlier test's flush."""
-    restore_editorial_groups()
-
-
-@pytest.fixture(scope="package", autouse=True)
-def editorial_groups_after_last_flush(django_db_setup, django_db_blocker):
-    """Leave the groups in the database for the tests that run after this package.
-
-    Package scope makes this teardown run after the last test's flush.
-    """
-    yield
-    with django_db_blocker.unblock():
-        restore_editorial_groups()
 
 
 @pytest.fixture(scope="package")

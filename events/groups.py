@@ -1,0 +1,47 @@
+"""The editorial groups: Editors create and edit drafts and submit them for review; Reviewers
+also publish, retract and delete.
+
+Created by migration 0003 and kept complete after every ``migrate`` and ``flush`` through the
+post_migrate signal, so that permissions of models added later reach the groups too.
+"""
+
+CURATED = {
+    "actors": ["actor", "actoralias", "affiliation"],
+    "events": [
+        "conflict",
+        "source",
+        "proposal",
+        "response",
+        "meeting",
+        "violationaccusation",
+        "participant",
+        "citation",
+    ],
+}
+# Editors remove rows of a record they edit (an alias, a participant, a citation).
+EDITOR_DELETES = {"actoralias", "participant", "citation"}
+EDITORS, REVIEWERS = "Editors", "Reviewers"
+
+
+def ensure_editorial_groups(apps) -> None:
+    """Create the groups when missing and give them their permissions (idempotent)."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+
+    def perms(app_label, model, actions):
+        return Permission.objects.filter(
+            content_type__app_label=app_label,
+            codename__in=[f"{action}_{model}" for action in actions],
+        )
+
+    editors, _ = Group.objects.get_or_create(name=EDITORS)
+    reviewers, _ = Group.objects.get_or_create(name=REVIEWERS)
+    for app_label, models in CURATED.items():
+        for model in models:
+            editor_actions = ["add", "change", "view"]
+            if model in EDITOR_DELETES:
+                editor_actions.append("delete")
+            editors.permissions.add(*perms(app_label, model, editor_actions))
+            reviewers.permissions.add(*perms(app_label, model, ["add", "change", "view", "delete"]))
+    editors.permissions.add(*perms("events", "event", ["view"]))
+    reviewers.permissions.add(*perms("events", "event", ["view", "publish"]))
