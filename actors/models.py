@@ -5,6 +5,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
+from lib.models import ConstraintErrorsOnFieldsMixin
+
 from .validators import validate_country_code, validate_wikidata_id
 
 
@@ -14,7 +16,7 @@ class ActorQuerySet(models.QuerySet):
         return self.filter(Q(name__iexact=name) | Q(aliases__name__iexact=name)).distinct()
 
 
-class Actor(models.Model):
+class Actor(ConstraintErrorsOnFieldsMixin, models.Model):
     class Kind(models.TextChoices):
         STATE = "state", "State"
         GOVERNMENT = "government", "Government"
@@ -47,6 +49,8 @@ class Actor(models.Model):
     objects = ActorQuerySet.as_manager()
     history = HistoricalRecords()
 
+    constraint_fields = {"actor_unique_wikidata_id": "wikidata_id"}
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -62,13 +66,15 @@ class Actor(models.Model):
         return self.name
 
 
-class ActorAlias(models.Model):
+class ActorAlias(ConstraintErrorsOnFieldsMixin, models.Model):
     """Another name an actor goes by in articles: a transliteration or a metonym (Kremlin)."""
 
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=200)
 
     history = HistoricalRecords()
+
+    constraint_fields = {"alias_unique_name_ci": "name"}
 
     class Meta:
         verbose_name_plural = "actor aliases"
@@ -95,7 +101,7 @@ class AffiliationQuerySet(models.QuerySet):
         )
 
 
-class Affiliation(models.Model):
+class Affiliation(ConstraintErrorsOnFieldsMixin, models.Model):
     """A person's role in a state or organization over time (Putin — President — Russia)."""
 
     person = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="affiliations")
@@ -106,6 +112,11 @@ class Affiliation(models.Model):
 
     objects = AffiliationQuerySet.as_manager()
     history = HistoricalRecords()
+
+    constraint_fields = {
+        "affiliation_end_after_start": "end_date",
+        "affiliation_not_self": "organization",
+    }
 
     class Meta:
         ordering = ["person__name", "start_date"]

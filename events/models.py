@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from actors.models import Actor, Affiliation
 from actors.validators import validate_country_code
+from lib.models import ConstraintErrorsOnFieldsMixin
 
 from .text import normalize_url, quote_occurs_in
 
@@ -38,8 +39,10 @@ class Conflict(models.Model):
         return self.name
 
 
-class Source(models.Model):
+class Source(ConstraintErrorsOnFieldsMixin, models.Model):
     """A news article an editor read; its body lets quotes be checked against it."""
+
+    constraint_fields = {"source_unique_url": "url"}
 
     url = models.URLField(
         "URL",
@@ -138,7 +141,7 @@ class EventQuerySet(models.QuerySet):
         return self.filter(condition)
 
 
-class Event(models.Model):
+class Event(ConstraintErrorsOnFieldsMixin, models.Model):
     """What every kind shares, so that one timeline holds them all."""
 
     class Kind(models.TextChoices):
@@ -201,6 +204,7 @@ class Event(models.Model):
 
     # Set by each kind.
     KIND: str = ""
+    constraint_fields = {"event_end_after_start": "end_date"}
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -273,7 +277,7 @@ class Event(models.Model):
         return getattr(self, KIND_RELATED_NAME[self.kind])
 
 
-class Participant(models.Model):
+class Participant(ConstraintErrorsOnFieldsMixin, models.Model):
     class Role(models.TextChoices):
         PROPOSER = "proposer", "Proposer"
         ADDRESSEE = "addressee", "Addressee"
@@ -289,6 +293,8 @@ class Participant(models.Model):
     role = models.CharField(max_length=20, choices=Role)
 
     history = HistoricalRecords()
+
+    constraint_fields = {"participant_accuser_not_accused": "role"}
 
     class Meta:
         ordering = ["role", "id"]
@@ -467,6 +473,14 @@ class Proposal(Event):
 
     objects = ProposalQuerySet.as_manager()
     history = HistoricalRecords()
+
+    constraint_fields = {
+        **Event.constraint_fields,
+        "proposal_proposed_end_after_start": "proposed_end",
+        "proposal_ended_after_effective": "ended_on",
+        "proposal_duration_positive": "duration_hours",
+        "proposal_talks_format_only_on_talks": "talks_format",
+    }
 
     class Meta:
         ordering = ["-date", "-event_ptr"]

@@ -48,6 +48,8 @@ class ConflictSerializer(serializers.ModelSerializer):
 
 class SourceSerializer(serializers.ModelSerializer):
     outlet = actor_slug_field(required=False, allow_null=True)
+    # Declared so that uniqueness is checked on the normalized URL (in validate), not as sent.
+    url = serializers.URLField(max_length=1000, required=False, allow_blank=True)
 
     class Meta:
         model = Source
