@@ -347,6 +347,18 @@ class EventAdmin(EventAdminBase):
     def has_add_permission(self, request) -> bool:
         return False
 
+    def get_queryset(self, request):
+        # A response's responder is its own field: joined for the participants column.
+        # Setting select_related here replaces list_select_related: name the conflict too.
+        return super().get_queryset(request).select_related("conflict", "as_response__responder")
+
+    @admin.display(description="participants")
+    def participant_summary(self, event: Event) -> str:
+        summary = super().participant_summary(event)
+        if event.kind == Event.Kind.RESPONSE:
+            return "; ".join(filter(None, [f"Responder: {event.as_response.responder}", summary]))
+        return summary
+
     @admin.display(description="title", ordering="title")
     def title_link(self, event: Event) -> str:
         model = KIND_MODELS[event.kind]
