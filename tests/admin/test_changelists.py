@@ -23,7 +23,7 @@ FACTORIES = {
     "response": ResponseFactory,
     "meeting": MeetingFactory,
     "violationaccusation": AccusationFactory,
-    "event": ProposalFactory,
+    "event": ResponseFactory,  # responses and their proposals: both kinds on the timeline
 }
 
 
