@@ -2,7 +2,7 @@
 
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Now
 from simple_history.models import HistoricalRecords
 
 from lib.models import ConstraintErrorsOnFieldsMixin
@@ -45,6 +45,8 @@ class Actor(ConstraintErrorsOnFieldsMixin, models.Model):
         help_text="Q followed by digits, e.g. Q159.",
     )
     ucdp_actor_id = models.PositiveIntegerField("UCDP actor ID", null=True, blank=True)
+    # updated_after (incremental sync) on the API's lists.
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now(), db_index=True)
 
     objects = ActorQuerySet.as_manager()
     history = HistoricalRecords()
@@ -109,6 +111,7 @@ class Affiliation(ConstraintErrorsOnFieldsMixin, models.Model):
     role = models.CharField(max_length=200, help_text="e.g. President, presidential spokesperson")
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now(), db_index=True)
 
     objects = AffiliationQuerySet.as_manager()
     history = HistoricalRecords()

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor, Affiliation
@@ -29,6 +30,8 @@ class Conflict(models.Model):
     start_date = models.DateField(null=True, blank=True)
     parties = models.ManyToManyField(Actor, related_name="conflicts", blank=True)
     ucdp_conflict_id = models.PositiveIntegerField("UCDP conflict ID", null=True, blank=True)
+    # updated_after (incremental sync) on the API's lists.
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now(), db_index=True)
 
     history = HistoricalRecords(m2m_fields=[parties])
 
@@ -68,6 +71,7 @@ class Source(ConstraintErrorsOnFieldsMixin, models.Model):
     archive_url = models.URLField("archive URL", max_length=1000, blank=True)
     accessed_at = models.DateTimeField(null=True, blank=True, help_text="When the editor read it.")
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now(), db_index=True)
 
     history = HistoricalRecords()
 
@@ -170,8 +174,9 @@ class Event(ConstraintErrorsOnFieldsMixin, models.Model):
         default=Precision.DAY,
         help_text="How precisely the article dates it: 'last month' is month precision.",
     )
-    # Last day of the period ``date`` stands for (the day itself, its month or its year), so
-    # date-range filters match "March 2025" for date_after=2025-03-15 through one index.
+    # Last day of the period ``date`` stands for (the day itself, its month or its year, or
+    # end_date when later), so date-range filters match "March 2025" for
+    # date_after=2025-03-15 through one index.
     period_end = models.DateField(editable=False)
     end_date = models.DateField(
         null=True, blank=True, help_text="Last day, for events lasting several days (talks)."
@@ -262,6 +267,9 @@ class Event(ConstraintErrorsOnFieldsMixin, models.Model):
             self.period_end = self.date.replace(day=last)
         else:
             self.period_end = self.date
+        # Talks over several days: the period runs to their last day.
+        if isinstance(self.end_date, datetime.date) and self.end_date > self.period_end:
+            self.period_end = self.end_date
 
     def clean_fields(self, exclude=None) -> None:
         try:

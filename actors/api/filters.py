@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 
-from events.api.filters import ChoicesFilter, SlugsFilter
+from events.api.filters import ChoicesFilter, SlugsFilter, UpdatedAfterFilter
 
 from ..models import Actor, ActorAlias, Affiliation
 
@@ -15,6 +15,7 @@ class ActorFilterSet(django_filters.FilterSet):
         method="filter_name", help_text="Name or alias, ignoring case (Kremlin → Russia)."
     )
     q = django_filters.CharFilter(method="filter_q", help_text="Substring of name or alias.")
+    updated_after = UpdatedAfterFilter()
     ordering = django_filters.OrderingFilter(fields=["name", "slug"])
 
     class Meta:
@@ -34,6 +35,7 @@ class AffiliationFilterSet(django_filters.FilterSet):
     person = SlugsFilter(model=Actor, field_name="person", lookup_expr="in")
     organization = SlugsFilter(model=Actor, field_name="organization", lookup_expr="in")
     on = django_filters.DateFilter(method="filter_on", help_text="Held on this day.")
+    updated_after = UpdatedAfterFilter()
 
     class Meta:
         model = Affiliation

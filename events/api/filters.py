@@ -4,6 +4,8 @@ Actor and kind filters take several comma-separated values meaning any of them; 
 names no actor, conflict or choice is a 400 that names the filter.
 """
 
+import datetime
+
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -22,6 +24,7 @@ from ..models import (
     Participant,
     Proposal,
     Response,
+    Source,
     ViolationAccusation,
 )
 
@@ -116,6 +119,54 @@ class StrictBooleanFilter(django_filters.Filter):
         return qs.filter(**{self.field_name: value})
 
 
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Ordering with the primary key as the last key, so pages neither repeat nor skip rows
+    among records that share a date or a title."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if value:
+            last = qs.query.order_by[-1] if qs.query.order_by else ""
+            qs = qs.order_by(*qs.query.order_by, "-pk" if last.startswith("-") else "pk")
+        return qs
+
+
+class SafeIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 datetime that can be compared in UTC (years 1 to 9999 there too)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value is not None:
+            try:
+                value.astimezone(datetime.UTC)
+            except OverflowError as error:
+                raise forms.ValidationError(
+                    "Enter a date and time between years 1 and 9999."
+                ) from error
+        return value
+
+
+class UpdatedAfterFilter(django_filters.IsoDateTimeFilter):
+    field_class = SafeIsoDateTimeField
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("field_name", "updated_at")
+        kwargs.setdefault("lookup_expr", "gte")
+        kwargs.setdefault("help_text", "Created or changed since then (ISO 8601 date and time).")
+        super().__init__(**kwargs)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A record's id: a positive 64-bit integer, or a 400."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(**kwargs)
+
+
 ROLE_FILTERS = {
     "proposer": Participant.Role.PROPOSER,
     "addressee": Participant.Role.ADDRESSEE,
@@ -166,13 +217,11 @@ class EventFilterSet(django_filters.FilterSet):
     )
     date_precision = ChoicesFilter(field_name="date_precision", choices=Event.Precision.choices)
     editorial_status = ChoicesFilter(field_name="editorial_status", choices=Event.Status.choices)
-    updated_after = django_filters.IsoDateTimeFilter(
-        field_name="updated_at",
-        lookup_expr="gte",
+    updated_after = UpdatedAfterFilter(
         help_text="Created or changed since then; retracted since then come as tombstones.",
     )
     q = django_filters.CharFilter(method="filter_q", help_text="Full-text search.")
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=["date", "updated_at", "title", "id"], help_text="date, -date, updated_at, title, id"
     )
 
@@ -234,7 +283,7 @@ class ProposalFilterSet(EventFilterSet):
 
 class ResponseFilterSet(EventFilterSet):
     stance = ChoicesFilter(field_name="stance", choices=Response.Stance.choices)
-    proposal = django_filters.NumberFilter(field_name="proposal")
+    proposal = IdFilter(field_name="proposal")
     roles = ("responder",)
 
     class Meta:
@@ -255,7 +304,7 @@ class AccusationFilterSet(EventFilterSet):
     verification = ChoicesFilter(
         field_name="verification", choices=ViolationAccusation.Verification.choices
     )
-    proposal = django_filters.NumberFilter(field_name="proposal")
+    proposal = IdFilter(field_name="proposal")
     roles = ("accuser", "accused")
 
     class Meta:
@@ -277,4 +326,26 @@ class TimelineFilterSet(EventFilterSet):
 
     class Meta:
         model = Event
+        fields: list[str] = []
+
+
+class ConflictFilterSet(django_filters.FilterSet):
+    party = SlugsFilter(model=Actor, field_name="parties", lookup_expr="in", distinct=True)
+    updated_after = UpdatedAfterFilter()
+
+    class Meta:
+        model = Conflict
+        fields: list[str] = []
+
+
+class SourceFilterSet(django_filters.FilterSet):
+    outlet = SlugsFilter(model=Actor, field_name="outlet", lookup_expr="in")
+    language = django_filters.CharFilter(field_name="language", lookup_expr="iexact")
+    published_after = django_filters.DateFilter(field_name="published_at__date", lookup_expr="gte")
+    published_before = django_filters.DateFilter(field_name="published_at__date", lookup_expr="lte")
+    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains")
+    updated_after = UpdatedAfterFilter()
+
+    class Meta:
+        model = Source
         fields: list[str] = []

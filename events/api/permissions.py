@@ -22,8 +22,11 @@ class ReadPublishedWriteWithModelPerms(permissions.DjangoModelPermissions):
 
 
 def sees_unpublished(user, model) -> bool:
-    """Editors and reviewers see drafts and reviews of the kinds they may change."""
+    """Editors and reviewers see drafts and reviews of the kinds they may change; on the
+    timeline (the shared Event) of any kind they may change."""
+    from ..models import KIND_MODELS, Event
+
     if not (user and user.is_authenticated):
         return False
-    opts = model._meta
-    return user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+    models = KIND_MODELS.values() if model is Event else [model]
+    return any(user.has_perm(f"{m._meta.app_label}.change_{m._meta.model_name}") for m in models)

@@ -56,7 +56,7 @@ class EventViewSetMixin:
         if self._sees_unpublished():
             return queryset
         visible = [Event.Status.PUBLISHED]
-        if "updated_after" in self.request.query_params:
+        if self.request.query_params.get("updated_after"):
             visible.append(Event.Status.RETRACTED)
         return queryset.filter(editorial_status__in=visible)
 
@@ -103,6 +103,7 @@ class AccusationViewSet(EventViewSetMixin, viewsets.ModelViewSet):
 
 class SourceViewSet(viewsets.ModelViewSet):
     serializer_class = event_serializers.SourceSerializer
+    filterset_class = filters.SourceFilterSet
     # outlet is shown by slug: joined.
     queryset = Source.objects.select_related("outlet").order_by("-published_at", "id")
 
@@ -121,6 +122,7 @@ class PeriodSerializer(serializers.Serializer):
 class ConflictViewSet(viewsets.ModelViewSet):
     lookup_field = "slug"
     serializer_class = event_serializers.ConflictSerializer
+    filterset_class = filters.ConflictFilterSet
     queryset = Conflict.objects.prefetch_related("parties").order_by("name")
 
     def _events(self, conflict):
