@@ -1,0 +1,214 @@
+"""Every list costs the same few queries for 1 row as for 100: no query per row (no N+1).
+
+Each test builds 100 rich rows (several actors in several roles, two citations with speaker
+and via, links to other records) and reads a page of 1 row, then a page of 100 rows.
+"""
+
+import datetime
+import itertools
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from events.models import Event, Participant
+from tests.api.personas import *  # noqa: F403 (the personas: fixtures found by name)
+from tests.factories import (
+    AccusationFactory,
+    ActorAliasFactory,
+    ActorFactory,
+    AffiliationFactory,
+    CitationFactory,
+    ConflictFactory,
+    MeetingFactory,
+    ParticipantFactory,
+    ProposalFactory,
+    ResponseFactory,
+    SourceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+PUBLISHED = Event.Status.PUBLISHED
+ROLES = Participant.Role
+
+
+class World:
+    """A conflict, a pool of actors and sources, and a maker of rows for each list."""
+
+    def __init__(self):
+        self.conflict = ConflictFactory(slug="war", name="War")
+        self.actors = [ActorFactory(slug=f"actor-{n}") for n in range(8)]
+        outlet = ActorFactory(slug="tass", kind="media")
+        self.sources = [
+            SourceFactory(outlet=outlet, archive_url=f"https://archive.example.org/{n}")
+            for n in range(3)
+        ]
+        self.cycle = itertools.cycle(range(1000))
+
+    def pick(self, count: int) -> list:
+        """``count`` different actors, not the same ones each time."""
+        start = next(self.cycle)
+        return [self.actors[(start + i) % len(self.actors)] for i in range(count)]
+
+    def event(self, factory, roles, **fields):
+        """A published event with two actors in each of ``roles`` and two citations."""
+        day = datetime.date(2025, 1, 1) + datetime.timedelta(days=next(self.cycle) % 300)
+        event = factory(conflict=self.conflict, date=day, editorial_status=PUBLISHED, **fields)
+        actors = self.pick(2 * len(roles))
+        for index, role in enumerate(roles):
+            for actor in actors[2 * index : 2 * index + 2]:
+                ParticipantFactory(event=event, actor=actor, role=role)
+        speaker, via = self.pick(2)
+        for source in self.sources[:2]:
+            CitationFactory(event=event, source=source, speaker=speaker, via=via)
+        return event
+
+    def proposal(self):
+        proposal = self.event(ProposalFactory, [ROLES.PROPOSER, ROLES.ADDRESSEE, ROLES.MEDIATOR])
+        # Links to other proposals are ids: they must not cost a query each.
+        proposal.extends = ProposalFactory(conflict=self.conflict)
+        proposal.save()
+        return proposal
+
+    def response(self):
+        proposal = ProposalFactory(conflict=self.conflict)
+        return self.event(ResponseFactory, [], proposal=proposal, responder=self.pick(1)[0])
+
+    def meeting(self):
+        meeting = self.event(MeetingFactory, [ROLES.MEDIATOR, ROLES.HOST, ROLES.DELEGATION])
+        meeting.produced.set([ProposalFactory(conflict=self.conflict)])
+        meeting.discussed.set([ProposalFactory(conflict=self.conflict)])
+        return meeting
+
+    def accusation(self):
+        return self.event(AccusationFactory, [ROLES.ACCUSER, ROLES.ACCUSED])
+
+    def actor(self):
+        actor = ActorFactory()
+        ActorAliasFactory(actor=actor)
+        ActorAliasFactory(actor=actor)
+        AffiliationFactory(person=actor, organization=self.pick(1)[0])
+
+    def affiliation(self):
+        AffiliationFactory(person=ActorFactory(kind="person"), organization=self.pick(1)[0])
+
+    def conflict_row(self):
+        ConflictFactory().parties.set(self.pick(2))
+
+    def source(self):
+        SourceFactory(outlet=self.pick(1)[0])
+
+    def timeline(self):
+        # Every kind in turn, so the timeline mixes them.
+        kind = [self.proposal, self.response, self.meeting, self.accusation]
+        kind[next(self.cycle) % 4]()
+
+
+MAKERS = {
+    "actors": World.actor,
+    "affiliations": World.affiliation,
+    "conflicts": World.conflict_row,
+    "sources": World.source,
+    "events": World.timeline,
+    "proposals": World.proposal,
+    "responses": World.response,
+    "meetings": World.meeting,
+    "accusations": World.accusation,
+}
+
+# The most queries an anonymous reader's page may cost, whatever its length:
+#   all lists: 1 COUNT(*) for the paginator, 1 SELECT of the page (foreign keys shown on the
+#   row joined: conflict; a response's responder and proposal; a source's outlet; an
+#   affiliation's person and organization);
+#   actors: + aliases, + affiliations with their organizations;
+#   conflicts: + parties;
+#   events and every kind: + participants with their actors, + citations with their source,
+#   speaker and via;
+#   meetings: + produced, + discussed.
+MAX_QUERIES = {
+    "actors": 4,
+    "affiliations": 2,
+    "conflicts": 3,
+    "sources": 2,
+    "events": 4,
+    "proposals": 4,
+    "responses": 4,
+    "meetings": 6,
+    "accusations": 4,
+}
+EVENT_LISTS = ["events", "proposals", "responses", "meetings", "accusations"]
+
+
+def queries_for(client, url: str, params: dict, rows: int | None) -> list[str]:
+    """The SQL of one GET of ``url`` with a page of ``rows`` rows."""
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url, {**params, "page_size": rows})
+    assert response.status_code == 200, response.content
+    if params.get("format") == "csv":
+        assert response.content.decode().count("\n") >= rows
+    else:
+        assert len(response.json()["results"]) == rows
+    return [query["sql"] for query in context.captured_queries]
+
+
+def assert_constant(client, endpoint: str, params: dict | None = None, maker=None) -> list[str]:
+    """Build 100 rows; a page of 1 and a page of 100 cost the same queries. Returns them."""
+    params = params or {}
+    world = World()
+    for _ in range(100):
+        (maker or MAKERS[endpoint])(world)
+    url = f"/api/v1/{endpoint}/"
+    one = queries_for(client, url, params, rows=1)
+    hundred = queries_for(client, url, params, rows=100)
+    assert len(hundred) == len(one), "\n".join(hundred)
+    return one
+
+
+@pytest.mark.parametrize("endpoint", MAKERS)
+def test_a_list_costs_the_same_queries_for_1_and_100_rows(
+    anonymous, endpoint, django_assert_max_num_queries
+):
+    one = assert_constant(anonymous, endpoint)
+
+    with django_assert_max_num_queries(MAX_QUERIES[endpoint]):
+        anonymous.get(f"/api/v1/{endpoint}/", {"page_size": 100})
+    assert len(one) <= MAX_QUERIES[endpoint], "\n".join(one)
+
+
+@pytest.mark.parametrize("endpoint", EVENT_LISTS)
+def test_an_editors_list_costs_the_same_queries_for_1_and_100_rows(
+    editor_api, endpoint, django_assert_max_num_queries
+):
+    assert_constant(editor_api, endpoint)
+
+    # The reader's queries, plus: the token with its user, the user's permissions and the
+    # permissions of the user's groups (asked once, to decide whether drafts are shown).
+    with django_assert_max_num_queries(MAX_QUERIES[endpoint] + 3):
+        editor_api.get(f"/api/v1/{endpoint}/", {"page_size": 100})
+
+
+def test_the_csv_timeline_costs_the_same_queries_for_1_and_100_rows(
+    anonymous, django_assert_max_num_queries
+):
+    one = assert_constant(anonymous, "events", {"format": "csv"})
+
+    # COUNT(*), the page, participants with actors, citations with source, speaker and via.
+    with django_assert_max_num_queries(4):
+        anonymous.get("/api/v1/events/", {"page_size": 100, "format": "csv"})
+    assert len(one) <= 4, "\n".join(one)
+
+
+def test_a_filtered_timeline_costs_the_same_queries_for_1_and_100_rows(
+    anonymous, django_assert_max_num_queries
+):
+    every_actor = ",".join(f"actor-{n}" for n in range(8))
+    params = {"actor": every_actor, "conflict": "war", "include_affiliates": "true"}
+
+    one = assert_constant(anonymous, "events", params, maker=World.accusation)
+
+    # The actor and conflict filters look up their slugs, then COUNT(*), the page,
+    # participants with their actors, citations with source, speaker and via.
+    with django_assert_max_num_queries(6):
+        anonymous.get("/api/v1/events/", {"page_size": 100, **params})
+    assert len(one) <= 6, "\n".join(one)
