@@ -21,6 +21,7 @@ class ActorViewSet(viewsets.ModelViewSet):
 
 
 class AffiliationViewSet(viewsets.ModelViewSet):
+    lookup_value_regex = "[0-9]{1,18}"
     serializer_class = AffiliationSerializer
     filterset_class = AffiliationFilterSet
     # person and organization are shown by slug: joined, not fetched per row.

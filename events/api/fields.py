@@ -37,3 +37,14 @@ class RoleField(serializers.Field):
 
 def actor_slug_field(**kwargs) -> serializers.SlugRelatedField:
     return serializers.SlugRelatedField(slug_field="slug", queryset=Actor.objects.all(), **kwargs)
+
+
+class IdRelatedField(serializers.PrimaryKeyRelatedField):
+    """A record referenced by id; an id out of the database's range is simply not found
+    (SQLite's driver would otherwise overflow)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, int | str) and str(data).lstrip("-").isdigit():
+            if not 0 < int(data) < 2**63:
+                self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)

@@ -3,6 +3,7 @@
 import csv
 import io
 
+from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
 
 LIST_SEPARATOR = "; "
@@ -32,6 +33,31 @@ def flatten(row: dict, prefix: str = "") -> dict:
     return flat
 
 
+def serializer_columns(serializer, prefix: str = "") -> list[str]:
+    """The columns a serializer's rows flatten to, so that the header is complete even when
+    no row has, say, a citation, and an empty result still has its header."""
+    columns: list[str] = []
+    for name, field in serializer.fields.items():
+        if getattr(field, "write_only", False):
+            continue
+        child = field.child if isinstance(field, serializers.ListSerializer) else field
+        if isinstance(child, serializers.Serializer):
+            columns.extend(serializer_columns(child, f"{prefix}{name}."))
+        else:
+            columns.append(f"{prefix}{name}")
+    return columns
+
+
+def list_serializer(renderer_context):
+    view = (renderer_context or {}).get("view")
+    if view is None or getattr(view, "action", None) not in ("list", "retrieve"):
+        return None
+    try:
+        return view.get_serializer()
+    except Exception:  # a view without a serializer: the rows alone make the header
+        return None
+
+
 class FlatCSVRenderer(BaseRenderer):
     media_type = "text/csv"
     format = "csv"
@@ -47,9 +73,12 @@ class FlatCSVRenderer(BaseRenderer):
         else:
             rows = [data]
         flat_rows = [flatten(row) if isinstance(row, dict) else {"value": row} for row in rows]
-        header: list[str] = []
+        serializer = list_serializer(renderer_context)
+        header: list[str] = serializer_columns(serializer) if serializer is not None else []
+        nested = {column.split(".", 1)[0] for column in header if "." in column}
         for row in flat_rows:
-            header.extend(key for key in row if key not in header)
+            # An empty list of objects flattens to its bare name: its columns are there.
+            header.extend(key for key in row if key not in header and key not in nested)
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=header, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()

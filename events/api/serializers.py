@@ -25,7 +25,7 @@ from ..models import (
     Source,
     ViolationAccusation,
 )
-from .fields import ROLE_PREFIX, RoleField, actor_slug_field
+from .fields import ROLE_PREFIX, IdRelatedField, RoleField, actor_slug_field
 
 # The endpoint of each kind, for detail links.
 KIND_ENDPOINTS = {
@@ -78,7 +78,7 @@ class SourceSerializer(serializers.ModelSerializer):
 
 
 class CitationSerializer(serializers.ModelSerializer):
-    source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all())
+    source = IdRelatedField(queryset=Source.objects.all())
     source_url = serializers.CharField(source="source.url", read_only=True)
     source_title = serializers.CharField(source="source.title", read_only=True)
     archive_url = serializers.CharField(source="source.archive_url", read_only=True)
@@ -169,6 +169,8 @@ class EventSerializer(EventFieldsMixin, serializers.ModelSerializer):
 class KindSerializer(EventFieldsMixin, serializers.ModelSerializer):
     """Base of each kind's serializer: writes participants and citations with the event."""
 
+    serializer_related_field = IdRelatedField
+
     codes = serializers.SerializerMethodField()
 
     @extend_schema_field(CodesSerializer)
@@ -192,14 +194,21 @@ class KindSerializer(EventFieldsMixin, serializers.ModelSerializer):
         return attrs
 
     def _check_participants(self, roles: dict) -> None:
-        accusers = set(roles.get(f"{ROLE_PREFIX}accuser", []))
-        if self.instance is not None and f"{ROLE_PREFIX}accuser" not in roles:
-            accusers = {p.actor for p in self.instance.participants.all() if p.role == "accuser"}
-        both = accusers & set(roles.get(f"{ROLE_PREFIX}accused", []))
+        """No actor both accuses and is accused, whether the lists are new or stored."""
+
+        def effective(role: str) -> set:
+            if f"{ROLE_PREFIX}{role}" in roles:
+                return set(roles[f"{ROLE_PREFIX}{role}"])
+            if self.instance is None:
+                return set()
+            return {p.actor for p in self.instance.participants.all() if p.role == role}
+
+        both = effective(Participant.Role.ACCUSER) & effective(Participant.Role.ACCUSED)
         if both:
             names = ", ".join(sorted(a.slug for a in both))
+            field = "accused" if f"{ROLE_PREFIX}accused" in roles else "accusers"
             raise serializers.ValidationError(
-                {"accused": [f"An accuser cannot also be the accused: {names}."]}
+                {field: [f"An accuser cannot also be the accused: {names}."]}
             )
 
     def _check_citations(self, citations: list[dict]) -> None:
@@ -259,19 +268,14 @@ def kind_fields(*fields: str, roles: list[str]) -> list[str]:
     ]
 
 
+# Proposal links (extends, counters, proposal, produced…) are ids, derived from the models.
+KIND_READ_ONLY = ["editorial_status", "created_at", "updated_at"]
+
+
 class ProposalSerializer(KindSerializer):
     proposers = RoleField(Participant.Role.PROPOSER)
     addressees = RoleField(Participant.Role.ADDRESSEE)
     mediators = RoleField(Participant.Role.MEDIATOR)
-    extends = serializers.PrimaryKeyRelatedField(
-        queryset=Proposal.objects.all(), required=False, allow_null=True
-    )
-    counters = serializers.PrimaryKeyRelatedField(
-        queryset=Proposal.objects.all(), required=False, allow_null=True
-    )
-    replaces = serializers.PrimaryKeyRelatedField(
-        queryset=Proposal.objects.all(), required=False, allow_null=True
-    )
 
     class Meta:
         model = Proposal
@@ -296,29 +300,22 @@ class ProposalSerializer(KindSerializer):
             "replaces",
             roles=["proposers", "addressees", "mediators"],
         )
-        read_only_fields = ["editorial_status", "created_at", "updated_at"]
+        read_only_fields = KIND_READ_ONLY
 
 
 class ResponseSerializer(KindSerializer):
-    proposal = serializers.PrimaryKeyRelatedField(queryset=Proposal.objects.all())
     responder = actor_slug_field()
 
     class Meta:
         model = Response
         fields = kind_fields("proposal", "responder", "stance", "conditions", roles=[])
-        read_only_fields = ["editorial_status", "created_at", "updated_at"]
+        read_only_fields = KIND_READ_ONLY
 
 
 class MeetingSerializer(KindSerializer):
     mediators = RoleField(Participant.Role.MEDIATOR)
     hosts = RoleField(Participant.Role.HOST)
     delegations = RoleField(Participant.Role.DELEGATION)
-    produced = serializers.PrimaryKeyRelatedField(
-        queryset=Proposal.objects.all(), many=True, required=False
-    )
-    discussed = serializers.PrimaryKeyRelatedField(
-        queryset=Proposal.objects.all(), many=True, required=False
-    )
 
     class Meta:
         model = Meeting
@@ -331,15 +328,12 @@ class MeetingSerializer(KindSerializer):
             "discussed",
             roles=["mediators", "hosts", "delegations"],
         )
-        read_only_fields = ["editorial_status", "created_at", "updated_at"]
+        read_only_fields = KIND_READ_ONLY
 
 
 class AccusationSerializer(KindSerializer):
     accusers = RoleField(Participant.Role.ACCUSER)
     accused = RoleField(Participant.Role.ACCUSED)
-    proposal = serializers.PrimaryKeyRelatedField(
-        queryset=Proposal.objects.all(), required=False, allow_null=True
-    )
 
     class Meta:
         model = ViolationAccusation
@@ -351,7 +345,7 @@ class AccusationSerializer(KindSerializer):
             "verification",
             roles=["accusers", "accused"],
         )
-        read_only_fields = ["editorial_status", "created_at", "updated_at"]
+        read_only_fields = KIND_READ_ONLY
 
 
 KIND_SERIALIZERS = {

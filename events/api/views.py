@@ -24,6 +24,8 @@ from . import filters
 from . import serializers as event_serializers
 from .permissions import sees_unpublished
 
+ID_PATTERN = "[0-9]{1,18}"
+
 
 class EventViewSetMixin:
     """Visibility and the prefetches every event list needs.
@@ -34,6 +36,8 @@ class EventViewSetMixin:
 
     related: tuple[str, ...] = ()
     prefetched: tuple = ()
+    # Ids within the database's range only: others are 404 before any query.
+    lookup_value_regex = ID_PATTERN
 
     def _sees_unpublished(self) -> bool:
         return sees_unpublished(self.request.user, self.queryset.model)
@@ -75,12 +79,16 @@ class EventViewSet(EventViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class ProposalViewSet(EventViewSetMixin, viewsets.ModelViewSet):
+    """Offers and declarations of truces and talks, with their outcome and the life they had."""
+
     queryset = Proposal.objects.all()
     serializer_class = event_serializers.ProposalSerializer
     filterset_class = filters.ProposalFilterSet
 
 
 class ResponseViewSet(EventViewSetMixin, viewsets.ModelViewSet):
+    """One party's answer to one proposal."""
+
     queryset = Response.objects.all()
     serializer_class = event_serializers.ResponseSerializer
     filterset_class = filters.ResponseFilterSet
@@ -88,6 +96,8 @@ class ResponseViewSet(EventViewSetMixin, viewsets.ModelViewSet):
 
 
 class MeetingViewSet(EventViewSetMixin, viewsets.ModelViewSet):
+    """Talks that took place: venue, format, delegations, mediators, the proposals they produced."""
+
     queryset = Meeting.objects.all()
     serializer_class = event_serializers.MeetingSerializer
     filterset_class = filters.MeetingFilterSet
@@ -96,12 +106,17 @@ class MeetingViewSet(EventViewSetMixin, viewsets.ModelViewSet):
 
 
 class AccusationViewSet(EventViewSetMixin, viewsets.ModelViewSet):
+    """Accusations of violating a truce or agreement; mutual accusations are two records."""
+
     queryset = ViolationAccusation.objects.all()
     serializer_class = event_serializers.AccusationSerializer
     filterset_class = filters.AccusationFilterSet
 
 
 class SourceViewSet(viewsets.ModelViewSet):
+    """The articles events cite, with their text."""
+
+    lookup_value_regex = ID_PATTERN
     serializer_class = event_serializers.SourceSerializer
     filterset_class = filters.SourceFilterSet
     # outlet is shown by slug: joined.
@@ -120,6 +135,8 @@ class PeriodSerializer(serializers.Serializer):
 
 
 class ConflictViewSet(viewsets.ModelViewSet):
+    """Conflicts, by slug, with their aggregates."""
+
     lookup_field = "slug"
     serializer_class = event_serializers.ConflictSerializer
     filterset_class = filters.ConflictFilterSet
@@ -128,9 +145,8 @@ class ConflictViewSet(viewsets.ModelViewSet):
     def _events(self, conflict):
         period = PeriodSerializer(data=self.request.query_params)
         period.is_valid(raise_exception=True)
-        events = Event.objects.filter(conflict=conflict)
-        if not sees_unpublished(self.request.user, Event):
-            events = events.published()
+        # Aggregates describe the public record, for every reader alike.
+        events = Event.objects.filter(conflict=conflict).published()
         return events.overlapping(
             period.validated_data.get("date_after"), period.validated_data.get("date_before")
         )

@@ -167,3 +167,15 @@ def test_an_unknown_conflict_is_not_found(anonymous, war, endpoint):
 
     assert response.status_code == 404
     assert "detail" in response.json()
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "editor_api"])
+def test_aggregates_describe_the_public_record_for_every_reader(request, persona, war, actors):
+    client = request.getfixturevalue(persona)
+    day = datetime.date(2025, 4, 20)
+    accusation(war, day, [actors["russia"]], [actors["ukraine"]])
+    accusation(war, day, [actors["ukraine"]], [actors["russia"]], editorial_status="draft")
+    counts = client.get(f"/api/v1/conflicts/{war.slug}/counts/").json()["counts"]
+    matrix = client.get(f"/api/v1/conflicts/{war.slug}/accusation-matrix/").json()["matrix"]
+    assert counts == [{"month": "2025-04", "kind": "accusation", "count": 1}]
+    assert matrix == [{"accuser": "russia", "accused": "ukraine", "count": 1}]

@@ -213,12 +213,6 @@ def test_csv_is_paginated_like_json_with_a_link_to_the_next_page(anonymous, time
     assert "page=2" in response["Link"] and 'rel="next"' in response["Link"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="events/api/renderers.py FlatCSVRenderer builds the header from the keys of the "
-    "rows; an event without citations flattens to one 'citations' column, so a page where "
-    "no row is cited has no citations.quote / source_url / archive_url columns",
-)
 def test_citation_columns_are_there_even_when_no_row_is_cited(anonymous):
     ProposalFactory(editorial_status=PUBLISHED)
 
@@ -227,11 +221,6 @@ def test_citation_columns_are_there_even_when_no_row_is_cited(anonymous):
     assert {"citations.quote", "citations.source_url", "citations.archive_url"} <= set(header)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="events/api/renderers.py FlatCSVRenderer takes the header from the rows, so an "
-    "empty result is a blank line instead of the header row",
-)
 def test_an_empty_result_still_has_its_header(anonymous, timeline):
     rows = read_csv(anonymous.get("/api/v1/events/", {"format": "csv", "q": "zebra"}))
 

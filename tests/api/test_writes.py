@@ -4,7 +4,6 @@ and a refused write names the field and leaves the database as it was."""
 import datetime
 
 import pytest
-from django.db import connection
 
 from actors.models import Actor, ActorAlias
 from events.models import (
@@ -196,16 +195,6 @@ def test_a_refused_proposal_names_the_field_and_writes_nothing(world, editor_api
     assert counts() == before
 
 
-OUT_OF_RANGE_ID_ON_SQLITE = pytest.mark.xfail(
-    connection.vendor == "sqlite",
-    strict=True,
-    raises=OverflowError,
-    reason="SQLite only: a PrimaryKeyRelatedField to Proposal (events/api/serializers.py) "
-    "looks the id up through the event_ptr one-to-one key, which Django does not guard "
-    "against integer overflow; the sqlite3 driver raises OverflowError ('Python int too "
-    "large to convert to SQLite INTEGER') and the request is a 500",
-)
-
 # Malformed bodies: each is a 400 naming the field, never a 500.
 MALFORMED = [
     pytest.param({"citations": "x"}, "citations", id="citations-not-a-list"),
@@ -230,9 +219,7 @@ MALFORMED = [
     pytest.param({"title": "\x00"}, "title", id="null-character"),
     pytest.param({"extends": "abc"}, "extends", id="link-not-an-id"),
     pytest.param({"extends": 999999}, "extends", id="link-to-nothing"),
-    pytest.param(
-        {"extends": 10**20}, "extends", id="link-out-of-range", marks=OUT_OF_RANGE_ID_ON_SQLITE
-    ),
+    pytest.param({"extends": 10**20}, "extends", id="link-out-of-range"),
 ]
 
 
@@ -260,9 +247,7 @@ def test_a_body_that_is_not_an_object_is_a_400(editor_api):
         pytest.param({"produced": "x"}, "produced", id="not-a-list"),
         pytest.param({"produced": ["response"]}, "produced", id="not-a-proposal"),
         pytest.param({"country": "xx"}, "country", id="not-a-country-code"),
-        pytest.param(
-            {"produced": [10**20]}, "produced", id="out-of-range", marks=OUT_OF_RANGE_ID_ON_SQLITE
-        ),
+        pytest.param({"produced": [10**20]}, "produced", id="out-of-range"),
     ],
 )
 def test_a_malformed_meeting_is_a_400_naming_the_field(world, editor_api, change, field):
@@ -699,14 +684,6 @@ def test_patching_in_an_accuser_who_is_already_accused_changes_nothing(editor_ap
     assert counts() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="events/api/serializers.py KindSerializer._check_participants compares the new "
-    "accused with the accusers, never the new accusers with the accused already stored; "
-    "the database's participant_accuser_not_accused constraint then refuses the insert and "
-    "events/api/errors.py answers 400 non_field_errors 'The database refused this write: "
-    "duplicate key value violates unique constraint ...' instead of naming the field",
-)
 def test_patching_in_an_accuser_who_is_already_accused_names_the_field(editor_api, accusation):
     response = patch_in_the_accused_as_accuser(editor_api, accusation)
 
