@@ -30,3 +30,18 @@ def sees_unpublished(user, model) -> bool:
         return False
     models = KIND_MODELS.values() if model is Event else [model]
     return any(user.has_perm(f"{m._meta.app_label}.change_{m._meta.model_name}") for m in models)
+
+
+class ReviewersChangePublished(permissions.BasePermission):
+    """Published and retracted records are changed by reviewers only, as in the admin."""
+
+    message = "Published and retracted records can be changed by reviewers only."
+
+    def has_object_permission(self, request, view, obj):
+        from ..services import LOCKED_STATUSES
+
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        if getattr(obj, "editorial_status", None) in LOCKED_STATUSES:
+            return request.user.has_perm("events.publish_event")
+        return True

@@ -5,10 +5,12 @@ from collections import Counter
 from django.db.models import Count, Prefetch
 from django.db.models.functions import TruncMonth
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response as APIResponse
 
+from .. import services
 from ..models import (
     Citation,
     Conflict,
@@ -22,7 +24,11 @@ from ..models import (
 )
 from . import filters
 from . import serializers as event_serializers
-from .permissions import sees_unpublished
+from .permissions import (
+    ReadPublishedWriteWithModelPerms,
+    ReviewersChangePublished,
+    sees_unpublished,
+)
 
 ID_PATTERN = "[0-9]{1,18}"
 
@@ -78,7 +84,56 @@ class EventViewSet(EventViewSetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.TimelineFilterSet
 
 
-class ProposalViewSet(EventViewSetMixin, viewsets.ModelViewSet):
+class WorkflowViewSet(EventViewSetMixin, viewsets.ModelViewSet):
+    """A kind's endpoint: reads, writes, and the editorial workflow as actions.
+
+    ``POST …/<id>/submit/`` (editors), ``publish/`` and ``retract/`` (reviewers),
+    ``return-to-draft/``: the same steps, rules and history as the admin's actions.
+    """
+
+    permission_classes = [ReadPublishedWriteWithModelPerms, ReviewersChangePublished]
+
+    def _transition(self, request, transition: str):
+        event = self.get_object()
+        opts = self.queryset.model._meta
+        needed = (
+            "events.publish_event"
+            if transition in ("publish", "retract")
+            else f"{opts.app_label}.change_{opts.model_name}"
+        )
+        if not request.user.has_perm(needed):
+            raise PermissionDenied(f"You may not {transition.replace('_', ' ')} events.")
+        result = services.change_status([event], transition, request.user)
+        if result.skipped:
+            return APIResponse({"detail": result.skipped[0]}, status=status.HTTP_409_CONFLICT)
+        return APIResponse(self.get_serializer(event).data)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Submit a draft for review (it needs a citation)."""
+        return self._transition(request, "submit")
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        """Publish an event in review (reviewers)."""
+        return self._transition(request, "publish")
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def retract(self, request, pk=None):
+        """Retract a published event (reviewers); readers then get a tombstone."""
+        return self._transition(request, "retract")
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"], url_path="return-to-draft")
+    def return_to_draft(self, request, pk=None):
+        """Send an event in review back to its editor."""
+        return self._transition(request, "return_to_draft")
+
+
+class ProposalViewSet(WorkflowViewSet):
     """Offers and declarations of truces and talks, with their outcome and the life they had."""
 
     queryset = Proposal.objects.all()
@@ -86,7 +141,7 @@ class ProposalViewSet(EventViewSetMixin, viewsets.ModelViewSet):
     filterset_class = filters.ProposalFilterSet
 
 
-class ResponseViewSet(EventViewSetMixin, viewsets.ModelViewSet):
+class ResponseViewSet(WorkflowViewSet):
     """One party's answer to one proposal."""
 
     queryset = Response.objects.all()
@@ -95,7 +150,7 @@ class ResponseViewSet(EventViewSetMixin, viewsets.ModelViewSet):
     related = ("responder", "proposal")
 
 
-class MeetingViewSet(EventViewSetMixin, viewsets.ModelViewSet):
+class MeetingViewSet(WorkflowViewSet):
     """Talks that took place: venue, format, delegations, mediators, the proposals they produced."""
 
     queryset = Meeting.objects.all()
@@ -105,7 +160,7 @@ class MeetingViewSet(EventViewSetMixin, viewsets.ModelViewSet):
     prefetched = ("produced", "discussed")
 
 
-class AccusationViewSet(EventViewSetMixin, viewsets.ModelViewSet):
+class AccusationViewSet(WorkflowViewSet):
     """Accusations of violating a truce or agreement; mutual accusations are two records."""
 
     queryset = ViolationAccusation.objects.all()

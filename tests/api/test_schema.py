@@ -16,7 +16,15 @@ from tests.factories import ProposalFactory
 pytestmark = pytest.mark.django_db
 
 # The viewsets whose ``@action(detail=True)`` routes are also documented.
-ACTIONS = ["/api/v1/conflicts/{slug}/counts/", "/api/v1/conflicts/{slug}/accusation-matrix/"]
+AGGREGATES = ["/api/v1/conflicts/{slug}/counts/", "/api/v1/conflicts/{slug}/accusation-matrix/"]
+ACTIONS = [
+    *AGGREGATES,
+    *(
+        f"/api/v1/{kind}/{{id}}/{step}/"
+        for kind in ("proposals", "responses", "meetings", "accusations")
+        for step in ("submit", "publish", "retract", "return-to-draft")
+    ),
+]
 # The contract's timeline filters (DESIGN.md, "The REST API").
 TIMELINE_FILTERS = {
     "conflict",
@@ -114,7 +122,7 @@ def test_roles_are_written_as_lists_of_slugs_and_status_is_read_only(schema):
 
 
 def test_the_aggregates_document_their_period(schema):
-    for path in ACTIONS:
+    for path in AGGREGATES:
         assert {"date_after", "date_before"} <= parameters(schema, path).keys()
 
 
