@@ -1,13 +1,31 @@
 """Admin for actors: aliases and affiliations edited inline on the actor's page."""
 
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Actor, ActorAlias, Affiliation
 
 
+class AliasFormSet(forms.BaseInlineFormSet):
+    """Aliases are unique ignoring case; rows of one form are checked against each other
+    here (the database constraint checks them against stored aliases)."""
+
+    def clean(self) -> None:
+        super().clean()
+        seen: set[str] = set()
+        for form in self.forms:
+            name = (form.cleaned_data or {}).get("name")
+            if not name or form.cleaned_data.get("DELETE"):
+                continue
+            if name.lower() in seen:
+                raise forms.ValidationError(f"The alias “{name}” is listed twice.")
+            seen.add(name.lower())
+
+
 class ActorAliasInline(admin.TabularInline):
     model = ActorAlias
+    formset = AliasFormSet
     extra = 1
 
 

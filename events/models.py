@@ -524,6 +524,19 @@ class Proposal(Event):
             ),
         ]
 
+    def clean(self) -> None:
+        super().clean()
+        # The database refuses it too (migration 0002); here the editor learns why.
+        if self.pk and self.conflict_id:
+            elsewhere = self.responses.exclude(conflict_id=self.conflict_id).count()
+            if elsewhere:
+                raise ValidationError(
+                    {
+                        "conflict": f"{elsewhere} response(s) to this proposal belong to its "
+                        "current conflict: a response and its proposal are in one conflict."
+                    }
+                )
+
 
 class Response(Event):
     """One party's answer to one proposal."""

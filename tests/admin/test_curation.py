@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from actors.models import Actor
 from events.models import Citation, Event, Proposal, Source
-from tests.admin.helpers import proposal_form
+from tests.admin.helpers import inline_management, proposal_form
 from tests.factories import (
     ActorAliasFactory,
     ActorFactory,
@@ -12,6 +13,7 @@ from tests.factories import (
     ConflictFactory,
     ParticipantFactory,
     ProposalFactory,
+    ResponseFactory,
     SourceFactory,
 )
 
@@ -163,3 +165,25 @@ def test_history_records_who_changed_what_and_revert_restores(editor_client, edi
     proposal.refresh_from_db()
     assert proposal.title == "Original title"
     assert proposal.history.count() == 3
+
+
+def test_moving_a_proposal_away_from_its_responses_is_a_form_error(reviewer_client):
+    response = ResponseFactory()
+    proposal = response.proposal
+    url = reverse("admin:events_proposal_change", args=[proposal.pk])
+    data = proposal_form(ConflictFactory(name="Elsewhere"), title=proposal.title)
+    page = reviewer_client.post(url, data)
+    assert page.status_code == 200
+    assert "1 response(s) to this proposal belong to its current conflict" in page.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.conflict == response.conflict
+
+
+def test_two_new_aliases_differing_in_case_are_a_form_error(editor_client):
+    data = {"slug": "russia", "name": "Russia", "kind": "state", "country": "RUS"}
+    data.update(inline_management("aliases", [{"name": "Moscow"}, {"name": "MOSCOW"}]))
+    data.update(inline_management("affiliations", []))
+    page = editor_client.post(reverse("admin:actors_actor_add"), data)
+    assert page.status_code == 200
+    assert "The alias “MOSCOW” is listed twice." in page.content.decode()
+    assert not Actor.objects.exists()
