@@ -149,11 +149,13 @@ class EventSerializer(EventFieldsMixin, serializers.ModelSerializer):
     accusers = RoleField(Participant.Role.ACCUSER, read_only=True)
     accused = RoleField(Participant.Role.ACCUSED, read_only=True)
     delegations = RoleField(Participant.Role.DELEGATION, read_only=True)
+    responder = serializers.SerializerMethodField(help_text="A response's responder (slug).")
 
     class Meta:
         model = Event
         fields = [
             *EventFieldsMixin.EVENT_FIELDS,
+            "responder",
             "proposers",
             "addressees",
             "mediators",
@@ -164,6 +166,12 @@ class EventSerializer(EventFieldsMixin, serializers.ModelSerializer):
             *EventFieldsMixin.TRAILING_FIELDS,
         ]
         read_only_fields = fields
+
+    def get_responder(self, event) -> str | None:
+        # The timeline's queryset joins as_response and its responder.
+        if event.kind != Event.Kind.RESPONSE:
+            return None
+        return event.as_response.responder.slug
 
 
 class KindSerializer(EventFieldsMixin, serializers.ModelSerializer):

@@ -82,6 +82,8 @@ class EventViewSet(EventViewSetMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Event.objects.all()
     serializer_class = event_serializers.EventSerializer
     filterset_class = filters.TimelineFilterSet
+    # A response's responder is shown on its row: joined, not fetched per row.
+    related = ("as_response__responder",)
 
 
 class WorkflowViewSet(EventViewSetMixin, viewsets.ModelViewSet):
