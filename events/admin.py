@@ -22,6 +22,7 @@ from .models import (
     KIND_MODELS,
     Citation,
     Conflict,
+    ConflictParty,
     Event,
     Meeting,
     Participant,
@@ -32,12 +33,18 @@ from .models import (
 )
 
 
+class ConflictPartyInline(admin.TabularInline):
+    model = ConflictParty
+    extra = 1
+    autocomplete_fields = ["actor"]
+
+
 @admin.register(Conflict)
 class ConflictAdmin(SimpleHistoryAdmin):
     list_display = ["name", "slug", "start_date", "ucdp_conflict_id"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["parties"]
+    inlines = [ConflictPartyInline]
 
 
 @admin.register(Source)

@@ -9,6 +9,7 @@ CURATED = {
     "actors": ["actor", "actoralias", "affiliation"],
     "events": [
         "conflict",
+        "conflictparty",
         "source",
         "proposal",
         "response",
@@ -19,7 +20,7 @@ CURATED = {
     ],
 }
 # Editors remove rows of a record they edit (an alias, a participant, a citation).
-EDITOR_DELETES = {"actoralias", "participant", "citation"}
+EDITOR_DELETES = {"actoralias", "participant", "citation", "conflictparty"}
 EDITORS, REVIEWERS = "Editors", "Reviewers"
 
 

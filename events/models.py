@@ -28,18 +28,43 @@ class Conflict(models.Model):
     )
     name = models.CharField(max_length=200)
     start_date = models.DateField(null=True, blank=True)
-    parties = models.ManyToManyField(Actor, related_name="conflicts", blank=True)
+    parties = models.ManyToManyField(
+        Actor, through="ConflictParty", related_name="conflicts", blank=True
+    )
     ucdp_conflict_id = models.PositiveIntegerField("UCDP conflict ID", null=True, blank=True)
     # updated_after (incremental sync) on the API's lists.
     updated_at = models.DateTimeField(auto_now=True, db_default=Now(), db_index=True)
 
-    history = HistoricalRecords(m2m_fields=[parties])
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+
+class ConflictParty(models.Model):
+    """A party to a conflict; an actor that is one cannot be deleted."""
+
+    conflict = models.ForeignKey(Conflict, on_delete=models.CASCADE, related_name="party_links")
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="party_to")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "party"
+        verbose_name_plural = "parties"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conflict", "actor"],
+                name="conflict_party_unique",
+                violation_error_message="This actor is already a party to the conflict.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.actor)
 
 
 class Source(ConstraintErrorsOnFieldsMixin, models.Model):
@@ -488,6 +513,9 @@ class Proposal(Event):
         "proposal_ended_after_effective": "ended_on",
         "proposal_duration_positive": "duration_hours",
         "proposal_talks_format_only_on_talks": "talks_format",
+        "proposal_extends_not_itself": "extends",
+        "proposal_counters_not_itself": "counters",
+        "proposal_replaces_not_itself": "replaces",
     }
 
     class Meta:
@@ -516,6 +544,18 @@ class Proposal(Event):
                 condition=Q(duration_hours__isnull=True) | Q(duration_hours__gt=0),
                 name="proposal_duration_positive",
                 violation_error_message="The duration must be more than zero hours.",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=~Q(**{link: F("event_ptr")}),
+                    name=f"proposal_{link}_not_itself",
+                    violation_error_message=f"A proposal cannot {verb} itself.",
+                )
+                for link, verb in [
+                    ("extends", "extend"),
+                    ("counters", "counter"),
+                    ("replaces", "replace"),
+                ]
             ),
             models.CheckConstraint(
                 condition=Q(talks_format="") | Q(proposal_kind="talks"),

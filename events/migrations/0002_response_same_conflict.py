@@ -1,8 +1,11 @@
 """A response's proposal is in the same conflict as the response.
 
 The two conflicts live in different rows of events_event, so a CHECK constraint cannot express
-the rule; triggers enforce it on PostgreSQL and SQLite alike. Forms and the API check it first
-and name the field; the trigger is the guarantee.
+the rule; triggers enforce it. Forms and the API check it first and name the field; the trigger
+is the guarantee. On PostgreSQL a change of an event's conflict is checked at commit, so that a
+response can move together with its new proposal. SQLite has no deferred triggers: there a
+proposal's move is checked at once, and a response's when its own row is written (the ORM
+always writes both rows of a response).
 """
 
 from django.db import migrations
@@ -41,8 +44,12 @@ CREATE CONSTRAINT TRIGGER events_response_same_conflict
     AFTER INSERT OR UPDATE OF proposal_id ON events_response
     FOR EACH ROW EXECUTE FUNCTION events_response_same_conflict();
 
+-- Deferred to the end of the transaction: saving a response writes its events_event row
+-- before its events_response row, so a response moved together with a new proposal is only
+-- consistent once both rows are written.
 CREATE CONSTRAINT TRIGGER events_event_response_same_conflict
     AFTER UPDATE OF conflict_id ON events_event
+    DEFERRABLE INITIALLY DEFERRED
     FOR EACH ROW WHEN (OLD.conflict_id IS DISTINCT FROM NEW.conflict_id)
     EXECUTE FUNCTION events_event_response_same_conflict();
 """
@@ -72,8 +79,7 @@ SQLITE_FORWARD = [
         SELECT 1 FROM events_response r
         JOIN events_event re ON re.id = r.event_ptr_id
         JOIN events_event pe ON pe.id = r.proposal_id
-        WHERE re.conflict_id <> pe.conflict_id
-          AND (r.event_ptr_id = NEW.id OR r.proposal_id = NEW.id)
+        WHERE re.conflict_id <> pe.conflict_id AND r.proposal_id = NEW.id
     )
     BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;""",
 ]

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from actors.models import Actor, ActorAlias
 from events.models import Participant, Proposal, Response, Source
@@ -26,6 +26,10 @@ pytestmark = pytest.mark.django_db
 def assert_refused_by_database(save):
     with pytest.raises(IntegrityError), transaction.atomic():
         save()
+        if connection.vendor == "postgresql":
+            # Deferred checks (a response's conflict) run at commit; run them now.
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def test_proposed_end_before_start_is_refused():
@@ -195,3 +199,43 @@ def test_deleting_a_proposal_with_responses_is_refused():
     with pytest.raises(ProtectedError):
         response.proposal.delete()
     assert Response.objects.filter(pk=response.pk).exists()
+
+
+def test_moving_a_response_with_its_new_proposal_is_allowed():
+    response = ResponseFactory()
+    elsewhere = ConflictFactory(name="Elsewhere")
+    response.conflict = elsewhere
+    response.proposal = ProposalFactory(conflict=elsewhere)
+    with transaction.atomic():
+        response.save()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    response.refresh_from_db()
+    assert response.conflict == elsewhere
+
+
+def test_moving_a_response_away_from_its_proposal_is_refused():
+    response = ResponseFactory()
+    response.conflict = ConflictFactory(name="Elsewhere")
+    assert_refused_by_database(response.save)
+
+
+def test_a_proposal_cannot_link_to_itself():
+    proposal = ProposalFactory()
+    proposal.counters = proposal
+    with pytest.raises(ValidationError) as error:
+        proposal.full_clean()
+    assert error.value.message_dict["counters"] == ["A proposal cannot counter itself."]
+    assert_refused_by_database(proposal.save)
+
+
+def test_deleting_a_party_to_a_conflict_is_refused():
+    from django.db.models import ProtectedError
+
+    conflict = ConflictFactory()
+    russia = ActorFactory(name="Russia")
+    conflict.parties.add(russia)
+    with pytest.raises(ProtectedError):
+        russia.delete()
+    assert list(conflict.parties.all()) == [russia]
