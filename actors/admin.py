@@ -29,8 +29,18 @@ class ActorAliasInline(admin.TabularInline):
     extra = 1
 
 
+class AffiliationFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        for form in self.forms:
+            organization = (form.cleaned_data or {}).get("organization")
+            if organization is not None and organization.pk == self.instance.pk:
+                form.add_error("organization", "An actor cannot be affiliated with itself.")
+
+
 class AffiliationInline(admin.TabularInline):
     model = Affiliation
+    formset = AffiliationFormSet
     fk_name = "person"
     extra = 0
     autocomplete_fields = ["organization"]

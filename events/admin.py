@@ -7,7 +7,8 @@ publish and retract.
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -15,11 +16,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
+from lib.ids import as_id
 from lib.paginators import EstimatedCountPaginator
 
 from . import services
 from .models import (
     KIND_MODELS,
+    KIND_ROLES,
     Citation,
     Conflict,
     ConflictParty,
@@ -70,6 +73,12 @@ class SourceAdmin(SimpleHistoryAdmin):
         "body",
         "events_citing",
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and services.source_locked_for(request.user, obj):
+            readonly += services.SOURCE_EVIDENCE_FIELDS
+        return readonly
 
     @admin.display(description="events citing it")
     def events_citing(self, source: Source) -> str:
@@ -127,6 +136,19 @@ class ParticipantFormSet(forms.BaseInlineFormSet):
                     raise ValidationError(f"{actor} cannot be both accuser and accused.")
                 accusation_roles[actor.pk] = role
 
+    def save(self, commit=True):
+        if commit:
+            # Rows are written one by one, so an edit that swaps actors or roles between rows
+            # would meet the unique constraints halfway: the changed rows are deleted first and
+            # written again (under the same ids).
+            changed = [
+                form.instance.pk
+                for form in self.initial_forms
+                if form.instance.pk and form.has_changed() and not self._should_delete_form(form)
+            ]
+            Participant.objects.filter(pk__in=changed).delete()
+        return super().save(commit)
+
 
 class ParticipantInline(admin.TabularInline):
     model = Participant
@@ -134,11 +156,26 @@ class ParticipantInline(admin.TabularInline):
     extra = 1
     autocomplete_fields = ["actor"]
 
+    def get_queryset(self, request):
+        # Each row's label names its actor.
+        return super().get_queryset(request).select_related("actor")
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role":
+            allowed = KIND_ROLES[self.parent_model]
+            kwargs["choices"] = [("", "---------")] + [
+                (value, label) for value, label in db_field.choices if value in allowed
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
 
 class CitationInline(admin.StackedInline):
     model = Citation
     extra = 1
     autocomplete_fields = ["source", "speaker", "via"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source", "speaker", "via")
 
 
 class EventAdminBase(SimpleHistoryAdmin):
@@ -190,6 +227,13 @@ class EventAdminBase(SimpleHistoryAdmin):
     def participant_summary(self, event: Event) -> str:
         return "; ".join(f"{p.get_role_display()}: {p.actor}" for p in event.participants.all())
 
+    # Only drafts and events in review are deleted; published ones are retracted instead,
+    # so that readers and mirrors learn of it.
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.editorial_status in services.LOCKED_STATUSES:
+            return False
+        return super().has_delete_permission(request, obj)
+
     # Editors edit drafts and events in review; published and retracted ones only reviewers.
     def has_change_permission(self, request, obj=None) -> bool:
         if not super().has_change_permission(request, obj):
@@ -204,15 +248,35 @@ class EventAdminBase(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change) -> None:
         if not change:
             obj.created_by = request.user
+        else:
+            # The status changes through the workflow only, also when an old version is
+            # restored from the history.
+            obj.editorial_status = (
+                Event.objects.filter(pk=obj.pk).values_list("editorial_status", flat=True).get()
+            )
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring a version changes the current record: the same rule as editing it.
+        if request.method == "POST":
+            current = self.get_object(request, unquote(object_id))
+            if current is None or not self.has_change_permission(request, current):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        current = self.model.objects.filter(pk=obj.pk).first() if obj is not None else None
+        if current is not None and not self.has_change_permission(request, current):
+            return True
+        return super().revert_disabled(request, obj)
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         # "Add an event from this article": the first citation is pre-filled with the source.
-        source_id = request.GET.get("source")
+        source_id = as_id(request.GET.get("source"))
         if isinstance(inline, CitationInline) and obj.pk is None and source_id:
-            if Source.objects.filter(pk=source_id if source_id.isdigit() else None).exists():
+            if Source.objects.filter(pk=source_id).exists():
                 kwargs["initial"] = [{"source": source_id}]
         return kwargs
 

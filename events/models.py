@@ -702,3 +702,22 @@ KIND_MODELS: dict[str, type[Event]] = {
     Event.Kind.ACCUSATION: ViolationAccusation,
 }
 KIND_RELATED_NAME = {kind: f"as_{kind}" for kind in KIND_MODELS}
+
+# The participant roles each kind has (a response's responder is its own field).
+KIND_ROLES: dict[type[Event], tuple[str, ...]] = {
+    Proposal: (Participant.Role.PROPOSER, Participant.Role.ADDRESSEE, Participant.Role.MEDIATOR),
+    Response: (Participant.Role.MEDIATOR,),
+    Meeting: (Participant.Role.MEDIATOR, Participant.Role.HOST, Participant.Role.DELEGATION),
+    ViolationAccusation: (Participant.Role.ACCUSER, Participant.Role.ACCUSED),
+}
+
+
+def linked_proposals(event: Event) -> list[Proposal]:
+    """The proposals a kind's record refers to: what it answers, accuses of, produced…"""
+    if isinstance(event, Proposal):
+        return [p for p in (event.extends, event.counters, event.replaces) if p is not None]
+    if isinstance(event, Response | ViolationAccusation):
+        return [event.proposal] if event.proposal_id else []
+    if isinstance(event, Meeting):
+        return [*event.produced.all(), *event.discussed.all()]
+    return []

@@ -7,7 +7,9 @@ from django.db import transaction
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Citation, Event, Source
+from lib.ids import as_id
+
+from .models import Citation, Event, Source, linked_proposals
 
 LOCKED_STATUSES = (Event.Status.PUBLISHED, Event.Status.RETRACTED)
 
@@ -51,12 +53,37 @@ def change_status(events, transition: str, user) -> TransitionResult:
                 "that it rests on."
             )
             continue
+        if type(event) is Event:
+            event = event.as_kind()  # the kind's own history records the step
+        if transition == "publish":
+            unpublished = [
+                p for p in linked_proposals(event) if p.editorial_status != Event.Status.PUBLISHED
+            ]
+            if unpublished:
+                result.skipped.append(
+                    f"“{event}” was not {verb}: it refers to “{unpublished[0]}”, which is not "
+                    "published yet."
+                )
+                continue
         event.editorial_status = new_status
         event.updated_by = user
         event._change_reason = verb.capitalize()
         event.save(update_fields=["editorial_status", "updated_by", "updated_at"])
         result.changed += 1
     return result
+
+
+def source_locked_for(user, source: Source) -> bool:
+    """A source cited by published events keeps its text and URLs unless a reviewer changes
+    them: otherwise published quotes could stop occurring in their article."""
+    if source.pk is None or user.has_perm("events.publish_event"):
+        return False
+    return Citation.objects.filter(
+        source=source, event__editorial_status__in=LOCKED_STATUSES
+    ).exists()
+
+
+SOURCE_EVIDENCE_FIELDS = ("url", "body", "archive_url")
 
 
 @dataclass
@@ -110,11 +137,12 @@ def articles_for_form(event_id=None, source_id=None) -> list[Article]:
     """The articles an editor reads beside an event form: those it cites, and ``source_id``."""
     sources: dict[int, Source] = {}
     quotes: dict[int, list[str]] = {}
-    if event_id and str(event_id).isdigit():
+    event_id, source_id = as_id(event_id), as_id(source_id)
+    if event_id:
         for citation in Citation.objects.filter(event_id=event_id).select_related("source"):
             sources[citation.source_id] = citation.source
             quotes.setdefault(citation.source_id, []).append(citation.quote)
-    if source_id and str(source_id).isdigit() and int(source_id) not in sources:
+    if source_id and source_id not in sources:
         source = Source.objects.filter(pk=source_id).first()
         if source is not None:
             sources[source.pk] = source

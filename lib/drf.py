@@ -1,5 +1,7 @@
 """Bridges between Django's model validation and DRF's errors."""
 
+import copy
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
@@ -26,3 +28,16 @@ def full_clean_or_400(instance, prefix: str = "", **kwargs) -> None:
         instance.full_clean(**kwargs)
     except DjangoValidationError as error:
         raise_as_drf(error, prefix)
+
+
+def instance_with(serializer, attrs: dict):
+    """The record as it would be saved: a copy of the serializer's instance (or a new one)
+    with the validated values set, many-to-many values aside. Validating the copy leaves the
+    instance untouched when the request is refused."""
+    model = serializer.Meta.model
+    instance = copy.copy(serializer.instance) if serializer.instance is not None else model()
+    for name, value in attrs.items():
+        field = model._meta.get_field(name)
+        if not field.many_to_many and not field.one_to_many:
+            setattr(instance, name, value)
+    return instance

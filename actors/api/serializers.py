@@ -3,7 +3,7 @@
 from django.db import transaction
 from rest_framework import serializers
 
-from lib.drf import full_clean_or_400
+from lib.drf import full_clean_or_400, instance_with
 
 from ..models import Actor, ActorAlias, Affiliation
 
@@ -61,15 +61,8 @@ class ActorSerializer(serializers.ModelSerializer):
         return names
 
     def validate(self, attrs):
-        data = {k: v for k, v in attrs.items() if k != "aliases"}
-        actor = Actor(**{**self._current(), **data})
-        full_clean_or_400(actor)
+        full_clean_or_400(instance_with(self, {k: v for k, v in attrs.items() if k != "aliases"}))
         return attrs
-
-    def _current(self) -> dict:
-        if self.instance is None:
-            return {}
-        return {f.attname: getattr(self.instance, f.attname) for f in Actor._meta.concrete_fields}
 
     @transaction.atomic
     def create(self, validated_data):
@@ -100,11 +93,5 @@ class AffiliationSerializer(serializers.ModelSerializer):
         fields = ["id", "person", "organization", "role", "start_date", "end_date"]
 
     def validate(self, attrs):
-        current = {}
-        if self.instance is not None:
-            current = {
-                f.name: getattr(self.instance, f.name) for f in Affiliation._meta.concrete_fields
-            }
-        affiliation = Affiliation(**{**current, **attrs})
-        full_clean_or_400(affiliation)
+        full_clean_or_400(instance_with(self, attrs))
         return attrs

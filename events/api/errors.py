@@ -1,7 +1,7 @@
 """JSON errors that name the field, never a 500 for a client's mistake."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.db.models import ProtectedError
 from rest_framework import status
 from rest_framework.response import Response
@@ -20,6 +20,16 @@ def exception_handler(exc, context):
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, DataError):
+        # Text the database cannot store or compare (a NUL character, a number out of range).
+        return Response(
+            {
+                "non_field_errors": [
+                    f"The database cannot take this value: {exc.args[0].splitlines()[0]}"
+                ]
+            },
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, IntegrityError):
         # The database refused a write the serializers did not foresee; nothing was written.
         return Response(

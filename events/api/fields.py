@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from actors.models import Actor
+from lib.ids import as_id
 
 # Validated role lists travel in validated_data under "role:<role>".
 ROLE_PREFIX = "role:"
@@ -44,7 +45,8 @@ class IdRelatedField(serializers.PrimaryKeyRelatedField):
     (SQLite's driver would otherwise overflow)."""
 
     def to_internal_value(self, data):
-        if isinstance(data, int | str) and str(data).lstrip("-").isdigit():
-            if not 0 < int(data) < 2**63:
+        if as_id(data) is None:
+            if isinstance(data, int | str) and not isinstance(data, bool):
                 self.fail("does_not_exist", pk_value=data)
-        return super().to_internal_value(data)
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(as_id(data))

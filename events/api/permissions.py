@@ -43,5 +43,8 @@ class ReviewersChangePublished(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return True
         if getattr(obj, "editorial_status", None) in LOCKED_STATUSES:
+            if request.method == "DELETE":
+                self.message = "Published and retracted records are retracted, not deleted."
+                return False
             return request.user.has_perm("events.publish_event")
         return True

@@ -10,8 +10,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from actors.models import Actor
-from lib.drf import full_clean_or_400
+from lib.drf import full_clean_or_400, instance_with
 
+from .. import services
 from ..codes import codes_for
 from ..models import (
     KIND_MODELS,
@@ -25,6 +26,7 @@ from ..models import (
     Source,
     ViolationAccusation,
 )
+from ..text import normalize_url
 from .fields import ROLE_PREFIX, IdRelatedField, RoleField, actor_slug_field
 
 # The endpoint of each kind, for detail links.
@@ -66,15 +68,26 @@ class SourceSerializer(serializers.ModelSerializer):
         ]
 
     def validate(self, attrs):
-        instance = Source(**{**self._current(), **attrs})
-        full_clean_or_400(instance)
-        attrs["url"] = instance.url
+        source = instance_with(self, attrs)
+        source.url = normalize_url(source.url)
+        request = self.context.get("request")
+        if self.instance is not None and request is not None:
+            if services.source_locked_for(request.user, self.instance):
+                changed = [
+                    name
+                    for name in services.SOURCE_EVIDENCE_FIELDS
+                    if getattr(source, name) != getattr(self.instance, name)
+                ]
+                if changed:
+                    raise serializers.ValidationError(
+                        {
+                            name: ["Published events cite this article: a reviewer changes it."]
+                            for name in changed
+                        }
+                    )
+        full_clean_or_400(source)
+        attrs["url"] = source.url
         return attrs
-
-    def _current(self) -> dict:
-        if self.instance is None:
-            return {}
-        return {f.attname: getattr(self.instance, f.attname) for f in Source._meta.concrete_fields}
 
 
 class CitationSerializer(serializers.ModelSerializer):
@@ -189,10 +202,7 @@ class KindSerializer(EventFieldsMixin, serializers.ModelSerializer):
         roles = {k: attrs.pop(k) for k in list(attrs) if k.startswith(ROLE_PREFIX)}
         citations = attrs.pop("citations", None)
         model = self.Meta.model
-        event = self.instance or model()
-        for field, value in attrs.items():
-            if not model._meta.get_field(field).many_to_many:
-                setattr(event, field, value)
+        event = instance_with(self, attrs)
         full_clean_or_400(event, exclude=[f.name for f in model._meta.many_to_many])
         self._check_participants(roles)
         if citations is not None:
@@ -248,9 +258,11 @@ class KindSerializer(EventFieldsMixin, serializers.ModelSerializer):
         return self.Meta.model._meta.get_field(name).many_to_many
 
     def _save_related(self, event, roles: dict, citations, many: dict) -> None:
-        for key, actors in roles.items():
-            role = key.removeprefix(ROLE_PREFIX)
+        # Every removal before any addition, so that actors may swap roles in one request.
+        wanted = {key.removeprefix(ROLE_PREFIX): actors for key, actors in roles.items()}
+        for role, actors in wanted.items():
             event.participants.filter(role=role).exclude(actor__in=actors).delete()
+        for role, actors in wanted.items():
             existing = set(event.participants.filter(role=role).values_list("actor", flat=True))
             Participant.objects.bulk_create(
                 Participant(event=event, actor=a, role=role) for a in actors if a.pk not in existing

@@ -77,10 +77,24 @@ def test_constraint_violation_reaches_editor_as_message(editor_client, article):
 
 def test_accuser_and_accused_same_actor_is_a_form_error(editor_client):
     russia = ActorFactory(name="Russia")
-    data = proposal_form(ConflictFactory(), participants=[(russia, "accuser"), (russia, "accused")])
-    response = editor_client.post(ADD_PROPOSAL, data)
+    data = proposal_form(
+        ConflictFactory(),
+        participants=[(russia, "accuser"), (russia, "accused")],
+        verification="unverified",
+    )
+    response = editor_client.post(reverse("admin:events_violationaccusation_add"), data)
     assert response.status_code == 200
     assert "Russia cannot be both accuser and accused." in response.content.decode()
+    assert not Event.objects.exists()
+
+
+def test_a_kind_offers_only_its_own_roles(editor_client):
+    russia = ActorFactory(name="Russia")
+    data = proposal_form(ConflictFactory(), participants=[(russia, "accuser")])
+    response = editor_client.post(ADD_PROPOSAL, data)
+    assert "Select a valid choice. accuser is not one of the available choices." in (
+        response.content.decode()
+    )
     assert not Proposal.objects.exists()
 
 

@@ -211,15 +211,23 @@ def test_curators_create(request, writable, persona, endpoint):
 
 
 @pytest.mark.parametrize(
-    ("persona", "expected"),
-    [("editor_api", 403), ("reviewer_api", 204)],  # editors draft; reviewers also delete
+    ("persona", "status", "expected"),
+    [
+        ("editor_api", "draft", 403),  # editors draft; reviewers also delete
+        ("reviewer_api", "draft", 204),
+        ("reviewer_api", "in_review", 204),
+        ("reviewer_api", "published", 403),  # retracted instead, so readers learn of it
+        ("reviewer_api", "retracted", 403),
+    ],
 )
-def test_only_reviewers_delete_events(request, writable, persona, expected):
+def test_only_reviewers_delete_events_and_only_unpublished_ones(request, persona, status, expected):
     client = request.getfixturevalue(persona)
+    meeting = MeetingFactory(editorial_status=status)
 
-    response = client.delete(f"/api/v1/meetings/{writable['meetings'][0]}/")
+    response = client.delete(f"/api/v1/meetings/{meeting.pk}/")
 
     assert response.status_code == expected
+    assert Event.objects.filter(pk=meeting.pk).exists() == (expected != 204)
 
 
 @pytest.mark.parametrize(
