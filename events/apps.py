@@ -14,5 +14,7 @@ class EventsConfig(AppConfig):
     verbose_name = "Events"
 
     def ready(self):
+        from . import signals  # noqa: F401 (connects the receivers)
+
         # After migrate and after flush (tests): the groups exist with every permission.
         post_migrate.connect(_ensure_editorial_groups, sender=self)
