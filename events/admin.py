@@ -257,6 +257,27 @@ class EventAdminBase(SimpleHistoryAdmin):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
+    object_history_template = "admin/events/object_history_with_rows.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Participants and citations are rows of their own with their own history: shown
+        # here, newest first, so that the event's page tells its whole story.
+        event_id = as_id(unquote(object_id))
+        rows = sorted(
+            [
+                *Participant.history.filter(event_id=event_id).select_related(
+                    "history_user", "actor"
+                ),
+                *Citation.history.filter(event_id=event_id).select_related(
+                    "history_user", "source"
+                ),
+            ],
+            key=lambda row: row.history_date,
+            reverse=True,
+        )
+        extra_context = {**(extra_context or {}), "row_history": rows[:200]}
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # Restoring a version changes the current record: the same rule as editing it.
         if request.method == "POST":

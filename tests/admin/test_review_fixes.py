@@ -146,3 +146,21 @@ def test_deleting_a_party_to_a_conflict_is_refused_in_the_admin(reviewer_client)
     response = reviewer_client.post(url, {"post": "yes"})
     assert "protected related objects" in response.content.decode()
     assert conflict.parties.filter(pk=russia.pk).exists()
+
+
+def test_the_history_page_tells_who_changed_participants_and_citations(editor_client, editor):
+    proposal = ProposalFactory(title="Truce")
+    russia = ActorFactory(name="Russia")
+    data = proposal_form(
+        proposal.conflict,
+        title="Truce",
+        participants=[(russia, "proposer")],
+        citations=[(SourceFactory(body="A truce for Easter."), "truce for Easter")],
+    )
+    url = reverse("admin:events_proposal_change", args=[proposal.pk])
+    assert "was changed" in editor_client.post(url, data, follow=True).content.decode()
+    page = editor_client.get(reverse("admin:events_proposal_history", args=[proposal.pk]))
+    body = page.content.decode()
+    assert "Proposer: Russia" in body
+    assert "“truce for Easter”" in body
+    assert body.count(">editor<") >= 2
