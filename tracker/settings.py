@@ -166,6 +166,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Operations grouped by resource (actors, events, proposals…) in the docs.
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
 }
 
 LOGGING = {
