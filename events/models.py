@@ -152,10 +152,13 @@ class EventQuerySet(models.QuerySet):
         def matching(queryset, field, event_date):
             condition = Q(**{f"{field}__in": actor_ids})
             if include_affiliates:
-                people = Affiliation.objects.on(event_date).filter(
+                # People ever affiliated narrow the rows first (an index look-up); only
+                # theirs are checked against the affiliation's dates.
+                people = Affiliation.objects.filter(organization__in=actor_ids).values("person")
+                on_the_day = Affiliation.objects.on(event_date).filter(
                     organization__in=actor_ids, person=models.OuterRef(field)
                 )
-                condition |= models.Exists(people)
+                condition |= Q(**{f"{field}__in": people}) & models.Exists(on_the_day)
             return queryset.filter(condition)
 
         participants = Participant.objects.filter(event=models.OuterRef("pk"))
@@ -519,7 +522,7 @@ class Proposal(Event):
     }
 
     class Meta:
-        ordering = ["-date", "-event_ptr"]
+        ordering = ["-date", "-pk"]
         indexes = [
             # in_effect_on looks proposals up by their periods.
             models.Index(fields=["effective_from", "ended_on"], name="proposal_effective"),
@@ -607,7 +610,7 @@ class Response(Event):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-date", "-event_ptr"]
+        ordering = ["-date", "-pk"]
 
     def clean(self) -> None:
         super().clean()
@@ -653,7 +656,7 @@ class Meeting(Event):
     history = HistoricalRecords(m2m_fields=[produced, discussed])
 
     class Meta:
-        ordering = ["-date", "-event_ptr"]
+        ordering = ["-date", "-pk"]
 
 
 class ViolationAccusation(Event):
@@ -692,7 +695,7 @@ class ViolationAccusation(Event):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-date", "-event_ptr"]
+        ordering = ["-date", "-pk"]
 
 
 KIND_MODELS: dict[str, type[Event]] = {

@@ -187,11 +187,12 @@ def full_text_search(queryset, text: str):
     """
     if connection.vendor == "postgresql":
         query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-        quotes = Citation.objects.annotate(vector=CITATION_SEARCH_VECTOR).filter(
-            event=OuterRef("pk"), vector=query
-        )
-        return queryset.annotate(search_vector=EVENT_SEARCH_VECTOR).filter(
-            Q(search_vector=query) | Exists(quotes)
+        # Two index lookups, each read once (hashed subplans): an OR of the two vectors in
+        # one WHERE would compute every row's vector instead of using the GIN indexes.
+        in_text = Event.objects.annotate(vector=EVENT_SEARCH_VECTOR).filter(vector=query)
+        in_quotes = Citation.objects.annotate(vector=CITATION_SEARCH_VECTOR).filter(vector=query)
+        return queryset.filter(
+            Q(pk__in=in_text.values("pk")) | Q(pk__in=in_quotes.values("event_id"))
         )
     quotes = Citation.objects.filter(event=OuterRef("pk"), quote__icontains=text)
     return queryset.filter(Q(title__icontains=text) | Q(summary__icontains=text) | Exists(quotes))

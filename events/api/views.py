@@ -58,7 +58,10 @@ class EventViewSetMixin:
                 Prefetch("participants", queryset=Participant.objects.select_related("actor")),
                 Prefetch(
                     "citations",
-                    queryset=Citation.objects.select_related("source", "speaker", "via"),
+                    # The article's text is not shown with a citation: not loaded either.
+                    queryset=Citation.objects.select_related("source", "speaker", "via").defer(
+                        "source__body"
+                    ),
                 ),
                 *self.prefetched,
             )

@@ -582,8 +582,7 @@ def questions() -> list[Question]:
     after, before = datetime.date(2022, 1, 1), datetime.date(2023, 12, 31)
     day = datetime.date(2020, 6, 15)
     text = SEARCHED_PLACE if connection.vendor == "postgresql" else f"%{SEARCHED_PLACE}%"
-    # The kind endpoints order by Meta.ordering ["-date", "-event_ptr"], which Django expands
-    # through Event's own ordering to date DESC, id ASC; the SQL asks for what the API returns.
+    # Every endpoint orders newest first: date DESC, id DESC.
     return [
         Question(
             "timeline",
@@ -619,7 +618,7 @@ def questions() -> list[Question]:
                     (p.effective_from <= %s AND (p.ended_on IS NULL OR p.ended_on >= %s))
                     OR (p.effective_from IS NULL AND p.proposed_start <= %s
                         AND (p.proposed_end IS NULL OR p.proposed_end >= %s)))
-                ORDER BY e.date DESC, e.id ASC LIMIT {PAGE}""",
+                ORDER BY e.date DESC, e.id DESC LIMIT {PAGE}""",
             [day] * 4,
         ),
         Question(
@@ -645,7 +644,7 @@ def questions() -> list[Question]:
                     WHERE p.role = 'accuser' AND o.slug = %s
                       AND (f.start_date IS NULL OR f.start_date <= pe.date)
                       AND (f.end_date IS NULL OR f.end_date >= pe.date))
-                ORDER BY e.date DESC, e.id ASC LIMIT {PAGE}""",
+                ORDER BY e.date DESC, e.id DESC LIMIT {PAGE}""",
             [organization, organization],
         ),
         Question(
