@@ -366,6 +366,7 @@ class ProposalAdmin(EventAdminBase):
 
 @admin.register(Response)
 class ResponseAdmin(EventAdminBase):
+    inlines = [CitationInline]  # the responder is the response's own field
     list_display = [*EventAdminBase.list_display[:-1], "responder", "stance", "editorial_status"]
     list_filter = ["conflict", "editorial_status", "stance", "date"]
     list_select_related = ["conflict", "responder", "proposal"]

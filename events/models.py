@@ -709,7 +709,7 @@ KIND_RELATED_NAME = {kind: f"as_{kind}" for kind in KIND_MODELS}
 # The participant roles each kind has (a response's responder is its own field).
 KIND_ROLES: dict[type[Event], tuple[str, ...]] = {
     Proposal: (Participant.Role.PROPOSER, Participant.Role.ADDRESSEE, Participant.Role.MEDIATOR),
-    Response: (Participant.Role.MEDIATOR,),
+    Response: (),
     Meeting: (Participant.Role.MEDIATOR, Participant.Role.HOST, Participant.Role.DELEGATION),
     ViolationAccusation: (Participant.Role.ACCUSER, Participant.Role.ACCUSED),
 }

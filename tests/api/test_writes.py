@@ -691,3 +691,15 @@ def test_patching_in_an_accuser_who_is_already_accused_names_the_field(editor_ap
     body = response.json()
     assert list(body) in (["accusers"], ["accused"]), body
     assert "An accuser cannot also be the accused: russia." in body[next(iter(body))]
+
+
+def test_each_kind_writes_the_roles_the_admin_offers():
+    from events.api.fields import RoleField
+    from events.api.serializers import KIND_SERIALIZERS
+    from events.models import KIND_MODELS, KIND_ROLES
+
+    for kind, serializer in KIND_SERIALIZERS.items():
+        roles = {
+            field.role for field in serializer().fields.values() if isinstance(field, RoleField)
+        }
+        assert roles == set(KIND_ROLES[KIND_MODELS[kind]]), kind
