@@ -13,7 +13,8 @@ from .validators import validate_country_code, validate_wikidata_id
 class ActorQuerySet(models.QuerySet):
     def matching_name(self, name: str) -> "ActorQuerySet":
         """Actors whose name or one of whose aliases is ``name``, ignoring case."""
-        return self.filter(Q(name__iexact=name) | Q(aliases__name__iexact=name)).distinct()
+        aliases = ActorAlias.objects.filter(actor=models.OuterRef("pk"), name__iexact=name)
+        return self.filter(Q(name__iexact=name) | models.Exists(aliases))
 
 
 class Actor(ConstraintErrorsOnFieldsMixin, models.Model):

@@ -23,8 +23,7 @@ class ActorFilterSet(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_name(self, queryset, name, value):
-        aliases = ActorAlias.objects.filter(actor=OuterRef("pk"), name__iexact=value)
-        return queryset.filter(Q(name__iexact=value) | Exists(aliases))
+        return queryset.matching_name(value)
 
     def filter_q(self, queryset, name, value):
         aliases = ActorAlias.objects.filter(actor=OuterRef("pk"), name__icontains=value)
