@@ -25,6 +25,7 @@ from events.api.filters import (
 )
 from events.api.urls import router
 from events.models import Event, Participant, Proposal
+from tests.api.contract import CONTRACT_FILTERS
 from tests.factories import (
     AccusationFactory,
     ActorAliasFactory,
@@ -1159,24 +1160,6 @@ NOT_FILTERED = {
     ("accusations", "kind"),
 }
 
-# DESIGN.md, "The REST API (contract)": the filters of the timeline.
-CONTRACT_FILTERS = {
-    "conflict",
-    "actor",
-    *(role.value for role in Participant.Role),
-    "include_affiliates",
-    "date_after",
-    "date_before",
-    "kind",
-    "proposal_kind",
-    "scope",
-    "outcome",
-    "stance",
-    "in_effect_on",
-    "q",
-    "ordering",
-    "updated_after",
-}
 # What every event list shares (updated_after is "on every list").
 SHARED_EVENT_FILTERS = {
     "conflict",

@@ -10,6 +10,7 @@ from django.contrib.staticfiles import finders
 from openapi_spec_validator import validate
 
 from events.api.urls import router
+from tests.api.contract import CONTRACT_FILTERS
 from tests.api.personas import *  # noqa: F403 (the personas: fixtures found by name)
 from tests.factories import ProposalFactory
 
@@ -25,31 +26,8 @@ ACTIONS = [
         for step in ("submit", "publish", "retract", "return-to-draft")
     ),
 ]
-# The contract's timeline filters (DESIGN.md, "The REST API").
-TIMELINE_FILTERS = {
-    "conflict",
-    "actor",
-    "proposer",
-    "addressee",
-    "mediator",
-    "accuser",
-    "accused",
-    "responder",
-    "include_affiliates",
-    "date_after",
-    "date_before",
-    "kind",
-    "proposal_kind",
-    "scope",
-    "outcome",
-    "stance",
-    "in_effect_on",
-    "q",
-    "ordering",
-    "updated_after",
-    "page",
-    "page_size",
-}
+# The contract's timeline filters, and pagination.
+TIMELINE_FILTERS = CONTRACT_FILTERS | {"page", "page_size"}
 
 
 @pytest.fixture
