@@ -4,12 +4,17 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import Actor, ActorAlias, Affiliation
 
 
 class AliasFormSet(forms.BaseInlineFormSet):
     """Aliases are unique ignoring case; rows of one form are checked against each other
     here (the database constraint checks them against stored aliases)."""
+
+    default_error_messages = {
+        "too_many_forms": f"An actor has at most {Actor.MAX_ALIASES} aliases.",
+    }
 
     def clean(self) -> None:
         super().clean()
@@ -27,6 +32,8 @@ class ActorAliasInline(admin.TabularInline):
     model = ActorAlias
     formset = AliasFormSet
     extra = 1
+    max_num = Actor.MAX_ALIASES
+    validate_max = True
 
 
 class AffiliationFormSet(forms.BaseInlineFormSet):
@@ -53,16 +60,50 @@ class ActorAdmin(SimpleHistoryAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "slug", "aliases__name", "wikidata_id"]
     prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["old_slugs"]
     inlines = [ActorAliasInline, AffiliationInline]
     show_full_result_count = False
+
+    class Media:
+        # The slug typed from the name keeps its dashes, as the server's slugify_name.
+        js = ["actors/urlify_dashes.js"]
 
     def get_queryset(self, request):
         # alias_names reads every row's aliases: one prefetch instead of a query per row.
         return super().get_queryset(request).prefetch_related("aliases")
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if self._locked(request, obj):
+            readonly += services.ACTOR_PUBLIC_FIELDS
+        return readonly
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # A read-only slug is not in the form: nothing to fill.
+        if self._locked(request, obj):
+            return {}
+        return super().get_prepopulated_fields(request, obj)
+
+    def _locked(self, request, obj) -> bool:
+        """Whether published events show ``obj`` and the user is no reviewer; asked once per
+        request (the read-only fields and the prepopulated ones both need it)."""
+        if obj is None or obj.pk is None:
+            return False
+        cache = request.__dict__.setdefault("_actor_locked", {})
+        if obj.pk not in cache:
+            cache[obj.pk] = services.actor_locked_for(request.user, obj)
+        return cache[obj.pk]
+
     @admin.display(description="aliases")
     def alias_names(self, actor: Actor) -> str:
         return ", ".join(alias.name for alias in actor.aliases.all())
+
+    @admin.display(description="old slugs")
+    def old_slugs(self, actor: Actor) -> str:
+        """Slugs the actor had while published events showed it; they still lead here."""
+        if actor.pk is None:
+            return "—"
+        return ", ".join(old.slug for old in actor.previous_slugs.all()) or "—"
 
 
 @admin.register(Affiliation)

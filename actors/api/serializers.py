@@ -5,7 +5,8 @@ from rest_framework import serializers
 
 from lib.drf import full_clean_or_400, instance_with
 
-from ..models import Actor, ActorAlias, Affiliation
+from .. import services
+from ..models import Actor, ActorAlias, Affiliation, alias_names_actor_message
 
 
 class NestedAffiliationSerializer(serializers.ModelSerializer):
@@ -27,7 +28,12 @@ class ActorSerializer(serializers.ModelSerializer):
     aliases = AliasesField(
         child=serializers.CharField(max_length=200),
         required=False,
-        help_text="Other names the actor goes by (Moscow, the Kremlin).",
+        max_length=Actor.MAX_ALIASES,
+        error_messages={"max_length": f"An actor has at most {Actor.MAX_ALIASES} aliases."},
+        help_text=(
+            f"Other names the actor goes by (Moscow, the Kremlin), at most {Actor.MAX_ALIASES}; "
+            "none may be another actor's name or alias."
+        ),
     )
     affiliations = NestedAffiliationSerializer(many=True, read_only=True)
 
@@ -46,23 +52,46 @@ class ActorSerializer(serializers.ModelSerializer):
         ]
 
     def validate_aliases(self, names: list[str]) -> list[str]:
-        taken = ActorAlias.objects.none()
-        for name in names:
-            taken = taken | ActorAlias.objects.filter(name__iexact=name)
-        if self.instance is not None:
-            taken = taken.exclude(actor=self.instance)
-        clash = sorted({alias.name for alias in taken})
+        if len({n.lower() for n in names}) != len(names):
+            raise serializers.ValidationError("An alias is listed twice.")
+        if not names:
+            return names
+        # One index look-up each, however many names (the unique indexes on Lower("name")).
+        own = self.instance.pk if self.instance is not None else None
+        taken = ActorAlias.objects.named(names).exclude(actor_id=own).values_list("name")
+        clash = sorted(name for (name,) in taken)
         if clash:
             raise serializers.ValidationError(
                 f"Already the alias of another actor: {', '.join(clash)}."
             )
-        if len({n.lower() for n in names}) != len(names):
-            raise serializers.ValidationError("An alias is listed twice.")
+        other = Actor.objects.named(names).exclude(pk=own).order_by("name").first()
+        if other is not None:
+            alias = next((n for n in names if n.lower() == other.name.lower()), other.name)
+            raise serializers.ValidationError(alias_names_actor_message(alias, other))
         return names
 
     def validate(self, attrs):
-        full_clean_or_400(instance_with(self, {k: v for k, v in attrs.items() if k != "aliases"}))
+        actor = instance_with(self, {k: v for k, v in attrs.items() if k != "aliases"})
+        full_clean_or_400(actor)  # also makes a left-out slug from the name
+        self._refuse_locked_changes(actor)
+        attrs["slug"] = actor.slug
         return attrs
+
+    def _refuse_locked_changes(self, actor: Actor) -> None:
+        """An editor cannot change the name or slug of an actor published events show."""
+        if self.instance is None:
+            return
+        changed = [
+            name
+            for name in services.ACTOR_PUBLIC_FIELDS
+            if getattr(actor, name) != getattr(self.instance, name)
+        ]
+        request = self.context.get("request")
+        if changed and request is not None:
+            if services.actor_locked_for(request.user, self.instance):
+                raise serializers.ValidationError(
+                    {name: [services.LOCKED_MESSAGE.format(field=name)] for name in changed}
+                )
 
     @transaction.atomic
     def create(self, validated_data):

@@ -1,9 +1,12 @@
 """Actor and affiliation endpoints."""
 
 from django.db.models import Prefetch
+from django.http import Http404, HttpResponsePermanentRedirect
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import viewsets
+from rest_framework.reverse import reverse
 
-from ..models import Actor, Affiliation
+from ..models import Actor, ActorPreviousSlug, Affiliation
 from .filters import ActorFilterSet, AffiliationFilterSet
 from .serializers import ActorSerializer, AffiliationSerializer
 
@@ -18,6 +21,33 @@ class ActorViewSet(viewsets.ModelViewSet):
         "aliases",
         Prefetch("affiliations", queryset=Affiliation.objects.select_related("organization")),
     ).order_by("name")
+
+    @extend_schema(
+        responses={
+            200: ActorSerializer,
+            301: OpenApiResponse(
+                description="An old slug of the actor: moved permanently to its current URL."
+            ),
+        }
+    )
+    def retrieve(self, request, *args, **kwargs):
+        """One actor by slug; an old slug (changed after published events showed the actor)
+        redirects permanently to the actor's current URL."""
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except Http404:
+            previous = (
+                ActorPreviousSlug.objects.filter(slug=kwargs[self.lookup_field])
+                .select_related("actor")
+                .first()
+            )
+            if previous is None:
+                raise
+        url_kwargs = {**kwargs, self.lookup_field: previous.actor.slug}
+        url = reverse("actor-detail", kwargs=url_kwargs, request=request)
+        if request.META.get("QUERY_STRING"):
+            url = f"{url}?{request.META['QUERY_STRING']}"
+        return HttpResponsePermanentRedirect(url)
 
 
 class AffiliationViewSet(viewsets.ModelViewSet):

@@ -27,17 +27,30 @@ class RoleField(serializers.Field):
     def to_internal_value(self, data) -> dict:
         if not isinstance(data, list) or not all(isinstance(slug, str) for slug in data):
             raise serializers.ValidationError("Expected a list of actor slugs.")
-        actors = {a.slug: a for a in Actor.objects.filter(slug__in=data)}
+        # Current or old slugs (an old one names the actor it was changed from).
+        actors = Actor.objects.by_slugs(data)
         unknown = [slug for slug in data if slug not in actors]
         if unknown:
             raise serializers.ValidationError(f"Unknown actor: {', '.join(unknown)}.")
-        if len(set(data)) != len(data):
+        if len({actors[slug].pk for slug in data}) != len(data):
             raise serializers.ValidationError("An actor is listed twice.")
         return {f"{ROLE_PREFIX}{self.role}": [actors[slug] for slug in data]}
 
 
-def actor_slug_field(**kwargs) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(slug_field="slug", queryset=Actor.objects.all(), **kwargs)
+class ActorSlugField(serializers.SlugRelatedField):
+    """One actor by slug; an old slug names the actor it was changed from (one query)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        actor = Actor.objects.by_slugs([data]).get(data)
+        if actor is None:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return actor
+
+
+def actor_slug_field(**kwargs) -> ActorSlugField:
+    return ActorSlugField(slug_field="slug", queryset=Actor.objects.all(), **kwargs)
 
 
 class IdRelatedField(serializers.PrimaryKeyRelatedField):

@@ -52,19 +52,26 @@ class CommaSeparatedField(forms.CharField):
 
 
 class SlugsField(CommaSeparatedField):
-    """Slugs of existing records of ``model`` (one query for the whole list)."""
+    """Slugs of existing records of ``model`` (one query for the whole list). A model whose
+    manager has ``by_slugs`` (actors) also answers to old slugs, with the record each now
+    names."""
 
     def __init__(self, *args, model=None, **kwargs):
         self.model = model
         super().__init__(*args, **kwargs)
 
     def clean_values(self, values):
-        found = {obj.slug: obj for obj in self.model.objects.filter(slug__in=values)}
+        objects = self.model.objects
+        if hasattr(objects, "by_slugs"):
+            found = objects.by_slugs(values)
+        else:
+            found = {obj.slug: obj for obj in objects.filter(slug__in=values)}
         unknown = [v for v in values if v not in found]
         if unknown:
             noun = self.model._meta.verbose_name
             raise forms.ValidationError(f"Unknown {noun}: {', '.join(unknown)}.")
-        return list(found.values())
+        # An old and a current slug of one record name it once.
+        return list({obj.pk: obj for obj in found.values()}.values())
 
 
 class ChoicesField(CommaSeparatedField):
