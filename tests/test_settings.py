@@ -59,3 +59,14 @@ def test_sqlite_is_the_default_and_database_url_switches():
 def test_allowed_hosts_from_a_list():
     code, output = load_settings(ALLOWED_HOSTS="example.org, api.example.org")
     assert "['example.org', 'api.example.org']" in output
+
+
+def test_the_json_depth_limit_is_a_whole_number():
+    code, output = load_settings(API_MAX_JSON_DEPTH="deep")
+    assert code != 0
+    assert "API_MAX_JSON_DEPTH must be a whole number from 1, not 'deep'" in output
+    code, output = load_settings(API_MAX_JSON_DEPTH="0")
+    assert code != 0
+    assert "API_MAX_JSON_DEPTH must be a whole number from 1, not '0'" in output
+    code, output = load_settings(API_MAX_JSON_DEPTH="64")
+    assert code == 0, output

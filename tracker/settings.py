@@ -33,6 +33,13 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def envint(name: str, default: str, minimum: int = 0) -> int:
+    value = os.environ.get(name, default)
+    if not (value.isascii() and value.isdigit()) or int(value) < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number from {minimum}, not {value!r}")
+    return int(value)
+
+
 DEBUG = envbool("DEBUG", "True")
 SECRET_KEY = envsecret("SECRET_KEY")
 if not SECRET_KEY:
@@ -138,6 +145,8 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", "True")
 
 API_READ_REQUIRES_TOKEN = envbool("API_READ_REQUIRES_TOKEN", "False")
+# Objects and arrays nested deeper than this in a request body are a 400 (lib/parsers.py).
+API_MAX_JSON_DEPTH = envint("API_MAX_JSON_DEPTH", "32", minimum=1)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -145,6 +154,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["events.api.permissions.ReadPublishedWriteWithModelPerms"],
+    # DRF's defaults, with a JSON parser that refuses bodies nested too deeply.
+    "DEFAULT_PARSER_CLASSES": [
+        "lib.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "events.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
