@@ -15,10 +15,11 @@ from .validators import validate_country_code, validate_wikidata_id
 PUBLISHED = "published"
 
 
-def lowered(names) -> list[Lower]:
-    """``names`` lowered by the database, as the unique indexes on Lower("name") lower them
-    (Python's and the database's case folding differ outside ASCII)."""
-    return [Lower(Value(name)) for name in names]
+def lowered(names) -> list:
+    """``names`` lowered as the unique indexes on Lower("name") lower them. Every database
+    lowers ASCII alike, so those are lowered here; any other name is lowered by the database,
+    whose case folding differs from Python's ("İ", a final "Σ")."""
+    return [name.lower() if name.isascii() else Lower(Value(name)) for name in names]
 
 
 class NameQuerySetMixin:
@@ -151,7 +152,8 @@ class Actor(ConstraintErrorsOnFieldsMixin, models.Model):
     def save(self, *args, **kwargs) -> None:
         self.fill_slug()
         old_slug = None
-        if self.pk is not None and not self._state.adding:
+        # Also for an instance made from a history record (restore): adding, yet stored.
+        if self.pk is not None:
             old_slug = Actor.objects.filter(pk=self.pk).values_list("slug", flat=True).first()
         super().save(*args, **kwargs)
         if old_slug is not None and old_slug != self.slug:

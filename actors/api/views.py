@@ -2,9 +2,9 @@
 
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponsePermanentRedirect
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import viewsets
-from rest_framework.reverse import reverse
 
 from ..models import Actor, ActorPreviousSlug, Affiliation
 from .filters import ActorFilterSet, AffiliationFilterSet
@@ -44,7 +44,7 @@ class ActorViewSet(viewsets.ModelViewSet):
             if previous is None:
                 raise
         url_kwargs = {**kwargs, self.lookup_field: previous.actor.slug}
-        url = reverse("actor-detail", kwargs=url_kwargs, request=request)
+        url = request.build_absolute_uri(reverse("actor-detail", kwargs=url_kwargs))
         if request.META.get("QUERY_STRING"):
             url = f"{url}?{request.META['QUERY_STRING']}"
         return HttpResponsePermanentRedirect(url)
