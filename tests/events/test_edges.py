@@ -867,3 +867,73 @@ def test_articles_for_form_ignores_odd_ids(odd):
 
 def test_articles_for_form_ignores_ids_of_missing_records():
     assert services.articles_for_form(event_id=999_999, source_id="999999") == []
+
+
+# --- validation without the other half of a rule ----------------------------------------------
+
+
+def test_a_long_tracking_url_is_shortened_before_its_length_is_checked():
+    url = "https://news.example.org/a?id=7&utm_source=" + "x" * 1000
+    source = Source(title="Long", url=url)
+    source.full_clean()
+    assert source.url == "https://news.example.org/a?id=7"
+
+
+def test_excluded_fields_are_not_validated():
+    proposal = ProposalFactory.build(conflict=ConflictFactory(), title="")
+    assert list(field_errors(proposal)) == ["title"]
+    proposal.full_clean(exclude=["title"])
+
+
+def test_a_citation_without_source_is_an_error_on_the_source():
+    citation = CitationFactory.build(event=ProposalFactory(), source=None, quote="anything")
+    assert list(field_errors(citation)) == ["source"]
+
+
+def test_a_proposal_without_conflict_is_an_error_on_the_conflict_only():
+    proposal = ResponseFactory().proposal
+    proposal.conflict = None
+    assert field_errors(proposal) == {"conflict": ["This field cannot be null."]}
+
+
+@pytest.mark.parametrize("missing", ["conflict", "proposal"])
+def test_a_response_missing_its_conflict_or_proposal_names_only_that(missing):
+    response = ResponseFactory.build(
+        conflict=ConflictFactory(), proposal=ProposalFactory(), responder=ActorFactory()
+    )
+    response.proposal.conflict = response.conflict
+    setattr(response, missing, None)
+    assert field_errors(response) == {missing: ["This field cannot be null."]}
+
+
+def test_published_citations_of_another_article_do_not_lock_this_one(editor):
+    CitationFactory(event=ProposalFactory(editorial_status="published"))
+    assert not services.source_locked_for(editor, SourceFactory())
+
+
+@pytest.mark.parametrize("transition", ["submit", "return_to_draft"])
+def test_only_publishing_waits_for_the_proposals_referred_to(transition, reviewer_user):
+    proposal = ProposalFactory(title="Still a draft")
+    status = services.TRANSITIONS[transition][0][0]
+    response = cited(
+        ResponseFactory, conflict=proposal.conflict, proposal=proposal, editorial_status=status
+    )
+    assert services.change_status([response], transition, reviewer_user).changed == 1
+
+
+def test_retracting_does_not_wait_for_the_proposals_referred_to(reviewer_user):
+    response = cited(ResponseFactory, editorial_status="published")
+    assert services.change_status([response], "retract", reviewer_user).changed == 1
+    assert status_of(response) == Event.Status.RETRACTED
+
+
+def test_articles_for_form_reads_each_article_once(django_assert_num_queries):
+    event = ProposalFactory()
+    source = CitationFactory(event=event).source
+    # 1: the event's citations with their sources; the article being read is one of them.
+    with django_assert_num_queries(1):
+        articles = services.articles_for_form(event_id=event.pk, source_id=source.pk)
+    assert [a.source for a in articles] == [source]
+    # 1: the citations; no article being read.
+    with django_assert_num_queries(1):
+        services.articles_for_form(event_id=event.pk)
