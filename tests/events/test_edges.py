@@ -937,3 +937,17 @@ def test_articles_for_form_reads_each_article_once(django_assert_num_queries):
     # 1: the citations; no article being read.
     with django_assert_num_queries(1):
         services.articles_for_form(event_id=event.pk)
+
+
+def test_a_source_validates_its_own_fields():
+    source = Source(title="", url="not a url")
+    assert sorted(field_errors(source)) == ["title", "url"]
+
+
+def test_an_affiliate_counts_only_for_the_organization_of_that_day():
+    russia = ActorFactory(name="Russia")
+    putin = ActorFactory(name="Putin", kind="person")
+    AffiliationFactory(person=putin, organization=russia, end_date=DAY - ONE_DAY)
+    AffiliationFactory(person=putin, organization=ActorFactory(name="Elsewhere"))
+    ParticipantFactory(event=ProposalFactory(title="Offer", date=DAY), actor=putin)
+    assert titles(Event.objects.involving([russia], include_affiliates=True)) == set()
