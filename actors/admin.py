@@ -5,7 +5,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .models import Actor, ActorAlias, Affiliation
+from .models import Actor, ActorAlias, Affiliation, not_a_person_message
 
 
 class AliasFormSet(forms.BaseInlineFormSet):
@@ -33,12 +33,20 @@ class ActorAliasInline(admin.TabularInline):
     formset = AliasFormSet
     extra = 1
     max_num = Actor.MAX_ALIASES
-    validate_max = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # More rows than max_num are an error, not silently dropped.
+        return super().get_formset(request, obj, validate_max=True, **kwargs)
 
 
 class AffiliationFormSet(forms.BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
+        # The person is the actor of the page, a hidden field of each row: its error is the
+        # inline's.
+        rows = [f for f in self.forms if f.has_changed() and not self._should_delete_form(f)]
+        if rows and self.instance.kind and self.instance.kind != Actor.Kind.PERSON:
+            raise forms.ValidationError(not_a_person_message(self.instance))
         for form in self.forms:
             organization = (form.cleaned_data or {}).get("organization")
             if organization is not None and organization.pk == self.instance.pk:
@@ -65,8 +73,9 @@ class ActorAdmin(SimpleHistoryAdmin):
     show_full_result_count = False
 
     class Media:
-        # The slug typed from the name keeps its dashes, as the server's slugify_name.
-        js = ["actors/urlify_dashes.js"]
+        # The slug typed from the name keeps its dashes, as the server's slugify_name; it
+        # wraps Django's URLify, so it comes after it.
+        js = ["admin/js/urlify.js", "actors/urlify_dashes.js"]
 
     def get_queryset(self, request):
         # alias_names reads every row's aliases: one prefetch instead of a query per row.

@@ -290,6 +290,13 @@ def alias_names_actor_message(alias: str, actor: Actor) -> str:
     )
 
 
+def not_a_person_message(actor: Actor) -> str:
+    return (
+        f"{actor.name} is a {actor.get_kind_display().lower()}: only a person is affiliated "
+        "with a state or organization."
+    )
+
+
 class AffiliationQuerySet(models.QuerySet):
     def on(self, day) -> "AffiliationQuerySet":
         """Affiliations that held on ``day``; an open start or end means 'always'."""
@@ -341,10 +348,7 @@ class Affiliation(ConstraintErrorsOnFieldsMixin, models.Model):
         errors = {}
         person, organization = self._actor("person"), self._actor("organization")
         if person is not None and person.kind != Actor.Kind.PERSON:
-            errors["person"] = (
-                f"{person.name} is a {person.get_kind_display().lower()}: only a person is "
-                "affiliated with a state or organization."
-            )
+            errors["person"] = not_a_person_message(person)
         if organization is not None and organization.kind == Actor.Kind.PERSON:
             errors["organization"] = (
                 f"{organization.name} is a person: a person is affiliated with a state, "

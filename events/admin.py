@@ -49,6 +49,11 @@ class ConflictAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ConflictPartyInline]
 
+    class Media:
+        # The slug typed from the name keeps its dashes ("Israel–Hamas war" →
+        # israel-hamas-war); it wraps Django's URLify, so it comes after it.
+        js = ["admin/js/urlify.js", "actors/urlify_dashes.js"]
+
 
 @admin.register(Source)
 class SourceAdmin(SimpleHistoryAdmin):
