@@ -8,14 +8,14 @@ publish and retract.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from simple_history.admin import SimpleHistoryAdmin
 
+from lib.admin import CuratedAdmin, VersionedForm
 from lib.ids import as_id
 from lib.paginators import EstimatedCountPaginator
 
@@ -23,6 +23,7 @@ from . import services
 from .models import (
     KIND_MODELS,
     KIND_ROLES,
+    LINK_FIELDS,
     Citation,
     Conflict,
     ConflictParty,
@@ -33,7 +34,10 @@ from .models import (
     Response,
     Source,
     ViolationAccusation,
+    event_date_errors,
+    link_errors,
 )
+from .pickers import ProposalAutocompleteMixin, ProposalPickersMixin
 
 
 class ConflictPartyInline(admin.TabularInline):
@@ -43,7 +47,7 @@ class ConflictPartyInline(admin.TabularInline):
 
 
 @admin.register(Conflict)
-class ConflictAdmin(SimpleHistoryAdmin):
+class ConflictAdmin(CuratedAdmin):
     list_display = ["name", "slug", "start_date", "ucdp_conflict_id"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -55,8 +59,51 @@ class ConflictAdmin(SimpleHistoryAdmin):
         js = ["admin/js/urlify.js", "actors/urlify_dashes.js"]
 
 
+def event_admin_url(event: Event) -> str:
+    model = KIND_MODELS[event.kind]
+    return reverse(f"admin:events_{model._meta.model_name}_change", args=[event.pk])
+
+
+class SourceForm(VersionedForm):
+    """The model's refusals, with the records they name linked."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        linked = {
+            "duplicate_url": lambda p: format_html(
+                'A source with this URL already exists: <a href="{}">{}</a>.',
+                reverse("admin:events_source_change", args=[p["source"].pk]),
+                p["source"].title,
+            ),
+            "orphaned_quotes": lambda p: format_html(
+                "{} quote(s) citing this article would no longer occur in its text: {}. "
+                "Correct the text, or first change those quotes.",
+                p["count"],
+                format_html_join(
+                    "; ",
+                    '<a href="{}">{}</a> (“{}”)',
+                    ((event_admin_url(c.event), c.event.title, c.quote) for c in p["citations"]),
+                ),
+            ),
+            "misdated_events": lambda p: format_html(
+                "Events citing this article would then be dated after every article they cite: {}.",
+                format_html_join(
+                    "; ",
+                    '<a href="{}">{}</a> ({})',
+                    ((event_admin_url(e), e.title, e.date_display) for e in p["event_list"]),
+                ),
+            ),
+        }
+        for field, errors in list(self.errors.as_data().items()):
+            if any(e.code in linked for e in errors):
+                self._errors[field] = self.error_class(
+                    [linked[e.code](e.params) if e.code in linked else e.message for e in errors]
+                )
+
+
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(CuratedAdmin):
+    form = SourceForm
     list_display = ["title", "outlet", "published_at", "language", "url"]
     list_select_related = ["outlet"]
     list_filter = ["language", "outlet"]
@@ -96,10 +143,7 @@ class SourceAdmin(SimpleHistoryAdmin):
                 '<a href="{}">{}</a> ({}, {})',
                 (
                     (
-                        reverse(
-                            f"admin:events_{KIND_MODELS[e.kind]._meta.model_name}_change",
-                            args=[e.pk],
-                        ),
+                        event_admin_url(e),
                         e.title,
                         e.get_kind_display(),
                         e.get_editorial_status_display(),
@@ -159,6 +203,8 @@ class ParticipantInline(admin.TabularInline):
     model = Participant
     formset = ParticipantFormSet
     extra = 1
+    max_num = Event.MAX_PARTICIPANTS
+    validate_max = True
     autocomplete_fields = ["actor"]
 
     def get_queryset(self, request):
@@ -174,18 +220,61 @@ class ParticipantInline(admin.TabularInline):
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
+class CitationFormSet(forms.BaseInlineFormSet):
+    """An event is not dated after the newest article it cites (the rows as submitted)."""
+
+    def clean(self) -> None:
+        super().clean()
+        sources = [
+            form.cleaned_data["source"]
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("source")
+        ]
+        errors = event_date_errors(self.instance, sources, future=False)
+        if errors:
+            raise ValidationError(
+                [
+                    f"{name.replace('_', ' ').capitalize()}: {message}"
+                    for name, messages in errors.items()
+                    for message in messages
+                ]
+            )
+
+
 class CitationInline(admin.StackedInline):
     model = Citation
+    formset = CitationFormSet
     extra = 1
+    max_num = Event.MAX_CITATIONS
+    validate_max = True
     autocomplete_fields = ["source", "speaker", "via"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source", "speaker", "via")
 
 
-class EventAdminBase(SimpleHistoryAdmin):
+class EventForm(VersionedForm):
+    """Links through many-to-many fields (a meeting's proposals) are checked with the values
+    submitted; the record's own foreign-key links are checked by its model."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        names = [
+            name
+            for name in LINK_FIELDS.get(self._meta.model, ())
+            if self._meta.model._meta.get_field(name).many_to_many and name in self.cleaned_data
+        ]
+        links = {name: list(self.cleaned_data[name]) for name in names}
+        for name, problems in link_errors(self.instance, links).items():
+            self.add_error(name, problems)
+
+
+class EventAdminBase(CuratedAdmin):
     """What every kind's admin shares: status workflow, article beside the form, inlines."""
 
+    form = EventForm
     inlines = [ParticipantInline, CitationInline]
     list_display = ["title", "date_display", "conflict", "participant_summary", "editorial_status"]
     list_filter = ["conflict", "editorial_status", "date"]
@@ -283,19 +372,11 @@ class EventAdminBase(SimpleHistoryAdmin):
         extra_context = {**(extra_context or {}), "row_history": rows[:200]}
         return super().history_view(request, object_id, extra_context)
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # Restoring a version changes the current record: the same rule as editing it.
-        if request.method == "POST":
-            current = self.get_object(request, unquote(object_id))
-            if current is None or not self.has_change_permission(request, current):
-                raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def revert_disabled(self, request, obj=None) -> bool:
-        current = self.model.objects.filter(pk=obj.pk).first() if obj is not None else None
-        if current is not None and not self.has_change_permission(request, current):
-            return True
-        return super().revert_disabled(request, obj)
+    def restore_errors(self, obj) -> dict[str, list[str]]:
+        # A restored date is checked against the articles the event cites now (the change
+        # form checks it in its citation rows).
+        sources = Source.objects.filter(citations__event=obj).distinct()
+        return event_date_errors(obj, sources, future=False)
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
@@ -340,7 +421,7 @@ class EventAdminBase(SimpleHistoryAdmin):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(EventAdminBase):
+class ProposalAdmin(ProposalAutocompleteMixin, ProposalPickersMixin, EventAdminBase):
     list_display = [
         *EventAdminBase.list_display[:-1],
         "proposal_kind",
@@ -370,7 +451,7 @@ class ProposalAdmin(EventAdminBase):
 
 
 @admin.register(Response)
-class ResponseAdmin(EventAdminBase):
+class ResponseAdmin(ProposalPickersMixin, EventAdminBase):
     inlines = [CitationInline]  # the responder is the response's own field
     list_display = [*EventAdminBase.list_display[:-1], "responder", "stance", "editorial_status"]
     list_filter = ["conflict", "editorial_status", "stance", "date"]
@@ -381,7 +462,7 @@ class ResponseAdmin(EventAdminBase):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(EventAdminBase):
+class MeetingAdmin(ProposalPickersMixin, EventAdminBase):
     list_display = [
         *EventAdminBase.list_display[:-1],
         "meeting_format",
@@ -407,7 +488,7 @@ class MeetingAdmin(EventAdminBase):
 
 
 @admin.register(ViolationAccusation)
-class ViolationAccusationAdmin(EventAdminBase):
+class ViolationAccusationAdmin(ProposalPickersMixin, EventAdminBase):
     list_display = [
         *EventAdminBase.list_display[:-1],
         "proposal",

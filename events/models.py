@@ -13,13 +13,14 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor, Affiliation
 from actors.validators import validate_country_code
 from lib.models import ConstraintErrorsOnFieldsMixin
 
-from .text import normalize_url, quote_occurs_in
+from .text import article_span, normalize_url
 
 
 class Conflict(models.Model):
@@ -117,9 +118,84 @@ class Source(ConstraintErrorsOnFieldsMixin, models.Model):
     def save(self, *args, **kwargs) -> None:
         self.url = normalize_url(self.url)
         super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if self.body and (update_fields is None or "body" in update_fields):
+            self._anchor_citations()
+
+    def validate_constraints(self, exclude=None) -> None:
+        try:
+            super().validate_constraints(exclude)
+        except ValidationError as error:
+            existing = Source.objects.exclude(pk=self.pk).filter(url=self.url).first()
+            if existing is None or "url" not in error.error_dict:
+                raise
+            error.error_dict["url"] = [
+                ValidationError(
+                    "A source with this URL already exists: “%(title)s” (source %(id)s).",
+                    code="duplicate_url",
+                    params={"title": existing.title, "id": existing.pk, "source": existing},
+                )
+            ]
+            raise
 
     def clean(self) -> None:
         self.url = normalize_url(self.url)
+        if self.pk is None:
+            return
+        errors = {}
+        orphaned = self.orphaned_citations()
+        if orphaned:
+            errors["body"] = ValidationError(
+                "%(count)s quote(s) citing this article would no longer occur in its text: "
+                "%(events)s. Correct the text, or first change those quotes.",
+                code="orphaned_quotes",
+                params={
+                    "count": len(orphaned),
+                    "events": "; ".join(event_label(c.event) for c in orphaned),
+                    "citations": orphaned,
+                },
+            )
+        misdated = self.misdated_events()
+        if misdated:
+            errors["published_at"] = ValidationError(
+                "Events citing this article would then be dated after every article they cite: "
+                "%(events)s.",
+                code="misdated_events",
+                params={
+                    "events": "; ".join(event_label(e) for e in misdated),
+                    "event_list": misdated,
+                },
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def orphaned_citations(self) -> list["Citation"]:
+        """The citations of this article whose quotes its (new) text no longer contains."""
+        citations = self.citations.select_related("event").order_by("event_id", "id")
+        return [c for c in citations if article_span(c.quote, self.body) is None]
+
+    def misdated_events(self) -> list["Event"]:
+        """Events citing this article that its (new) publication time would leave dated
+        after the newest article they cite."""
+        events = Event.objects.filter(citations__source=self).distinct().order_by("date", "id")
+        misdated = []
+        for event in events:
+            sources = [
+                self if s.pk == self.pk else s
+                for s in Source.objects.filter(citations__event=event).distinct()
+            ]
+            if event_date_errors(event.as_kind(), sources, future=False):
+                misdated.append(event)
+        return misdated
+
+    def _anchor_citations(self) -> None:
+        """Keep each quote the article's own words after its text changed (spacing, quote
+        marks): citations are stored as the exact span they cite."""
+        for citation in self.citations.all():
+            span = article_span(citation.quote, self.body)
+            if span is not None and span != citation.quote:
+                citation.quote = span
+                citation.save(update_fields=["quote"])
 
     def clean_fields(self, exclude=None) -> None:
         # Normalize before the uniqueness check so that tracking variants collide.
@@ -235,6 +311,10 @@ class Event(ConstraintErrorsOnFieldsMixin, models.Model):
 
     objects = EventQuerySet.as_manager()
 
+    # Bounded work per request: rows one event may have (the admin and the API refuse more).
+    MAX_PARTICIPANTS = 100
+    MAX_CITATIONS = 50
+
     # Set by each kind.
     KIND: str = ""
     constraint_fields = {"event_end_after_start": "end_date"}
@@ -307,6 +387,19 @@ class Event(ConstraintErrorsOnFieldsMixin, models.Model):
         if self.KIND:
             self.kind = self.KIND
         super().clean_fields({*(exclude or ()), "period_end"})
+
+    def clean(self) -> None:
+        super().clean()
+        errors = event_date_errors(self, sources=())
+        links = {
+            name: [getattr(self, name)]
+            for name in LINK_FIELDS.get(type(self), ())
+            if not self._meta.get_field(name).many_to_many and getattr(self, f"{name}_id")
+        }
+        for name, messages in link_errors(self, links).items():
+            errors.setdefault(name, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
 
     def as_kind(self) -> "Event":
         """The concrete kind's instance for this event (one query unless already joined)."""
@@ -388,13 +481,23 @@ class Citation(models.Model):
     def __str__(self) -> str:
         return f"“{self.quote[:60]}”"
 
+    def save(self, *args, **kwargs) -> None:
+        self.anchor_quote()
+        super().save(*args, **kwargs)
+
+    def anchor_quote(self) -> bool:
+        """Store the quote as the article's own span (its spacing and quote marks) when it
+        occurs in the article's text; False when it does not occur."""
+        if not (self.quote and self.source_id and self.source.body):
+            return True
+        span = article_span(self.quote, self.source.body)
+        if span is None:
+            return False
+        self.quote = span
+        return True
+
     def clean(self) -> None:
-        if (
-            self.quote
-            and self.source_id
-            and self.source.body
-            and not quote_occurs_in(self.quote, self.source.body)
-        ):
+        if not self.anchor_quote():
             raise ValidationError(
                 {
                     "quote": (
@@ -569,16 +672,30 @@ class Proposal(Event):
 
     def clean(self) -> None:
         super().clean()
-        # The database refuses it too (migration 0002); here the editor learns why.
+        # The database refuses it too (migrations 0002 and 0006); here the editor learns why.
         if self.pk and self.conflict_id:
-            elsewhere = self.responses.exclude(conflict_id=self.conflict_id).count()
+            elsewhere = self.linked_from().exclude(conflict_id=self.conflict_id).count()
             if elsewhere:
                 raise ValidationError(
                     {
-                        "conflict": f"{elsewhere} response(s) to this proposal belong to its "
-                        "current conflict: a response and its proposal are in one conflict."
+                        "conflict": f"{elsewhere} record(s) linking to this proposal belong to "
+                        "its current conflict: a record and the proposals it links to are in "
+                        "one conflict."
                     }
                 )
+
+    def linked_from(self) -> EventQuerySet:
+        """The records that link to this proposal: answer it, accuse of violating it, were
+        produced or discussed by talks, extend, counter or replace it."""
+        return Event.objects.filter(
+            Q(pk__in=Response.objects.filter(proposal=self).values("pk"))
+            | Q(pk__in=ViolationAccusation.objects.filter(proposal=self).values("pk"))
+            | Q(pk__in=Meeting.objects.filter(produced=self).values("pk"))
+            | Q(pk__in=Meeting.objects.filter(discussed=self).values("pk"))
+            | Q(pk__in=Proposal.objects.filter(extends=self).values("pk"))
+            | Q(pk__in=Proposal.objects.filter(counters=self).values("pk"))
+            | Q(pk__in=Proposal.objects.filter(replaces=self).values("pk"))
+        )
 
 
 class Response(Event):
@@ -611,13 +728,6 @@ class Response(Event):
 
     class Meta:
         ordering = ["-date", "-pk"]
-
-    def clean(self) -> None:
-        super().clean()
-        if self.proposal_id and self.conflict_id and self.proposal.conflict_id != self.conflict_id:
-            raise ValidationError(
-                {"proposal": "The proposal belongs to another conflict than this response."}
-            )
 
 
 class Meeting(Event):
@@ -713,6 +823,82 @@ KIND_ROLES: dict[type[Event], tuple[str, ...]] = {
     Meeting: (Participant.Role.MEDIATOR, Participant.Role.HOST, Participant.Role.DELEGATION),
     ViolationAccusation: (Participant.Role.ACCUSER, Participant.Role.ACCUSED),
 }
+
+
+# The fields through which each kind links to proposals.
+LINK_FIELDS: dict[type[Event], tuple[str, ...]] = {
+    Proposal: ("extends", "counters", "replaces"),
+    Response: ("proposal",),
+    Meeting: ("produced", "discussed"),
+    ViolationAccusation: ("proposal",),
+}
+
+# Dates may run a day ahead of the server's: editors and events are in other time zones.
+DATE_SLACK = datetime.timedelta(days=1)
+
+
+def event_label(event: Event) -> str:
+    """How a message names an event: title, kind, id and status."""
+    return (
+        f"“{event.title}” ({event.get_kind_display().lower()} {event.pk}, "
+        f"{event.get_editorial_status_display().lower()})"
+    )
+
+
+def link_errors(event: Event, links: dict) -> dict[str, list[str]]:
+    """Why ``event`` may not link to these proposals (``{field: [proposals]}``): a record
+    links only to proposals of its own conflict, and a published record only to published
+    proposals."""
+    errors: dict[str, list[str]] = {}
+    for name, proposals in links.items():
+        for proposal in proposals:
+            if proposal is None:
+                continue
+            if event.conflict_id and proposal.conflict_id != event.conflict_id:
+                message = (
+                    f"“{proposal}” belongs to another conflict ({proposal.conflict}): a record "
+                    "links only to proposals of its own conflict."
+                )
+            elif (
+                event.editorial_status == Event.Status.PUBLISHED
+                and proposal.editorial_status != Event.Status.PUBLISHED
+            ):
+                message = (
+                    f"“{proposal}” is {proposal.get_editorial_status_display().lower()}: a "
+                    "published record links only to published proposals."
+                )
+            else:
+                continue
+            errors.setdefault(name, []).append(message)
+    return errors
+
+
+def _as_local_date(moment: datetime.datetime) -> datetime.date:
+    return moment.date() if timezone.is_naive(moment) else timezone.localdate(moment)
+
+
+def event_date_errors(event: Event, sources, future: bool = True) -> dict[str, list[str]]:
+    """Why an event's dates cannot be right: a date ahead of today (a day's slack for time
+    zones), or a date after the newest article it cites was published (the same slack)."""
+    errors: dict[str, list[str]] = {}
+    dated = {name: getattr(event, name, None) for name in ("date", "end_date", "incident_date")}
+    dated = {name: day for name, day in dated.items() if isinstance(day, datetime.date)}
+    if future:
+        today = timezone.localdate()
+        for name, day in dated.items():
+            if day > today + DATE_SLACK:
+                errors[name] = [f"{day.isoformat()} is in the future (today is {today})."]
+    published = [_as_local_date(s.published_at) for s in sources if s.published_at]
+    if published:
+        newest = max(published)
+        for name in ("date", "incident_date"):
+            day = dated.get(name)
+            if day is not None and name not in errors and day > newest + DATE_SLACK:
+                errors[name] = [
+                    f"{day.isoformat()} is after the newest article it cites was published "
+                    f"({newest.isoformat()}): an article reports what happened before it."
+                ]
+    return errors
 
 
 def linked_proposals(event: Event) -> list[Proposal]:

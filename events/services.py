@@ -9,7 +9,16 @@ from django.utils.safestring import SafeString, mark_safe
 
 from lib.ids import as_id
 
-from .models import Citation, Event, Source, linked_proposals
+from .models import (
+    KIND_MODELS,
+    Citation,
+    Event,
+    Proposal,
+    Source,
+    event_label,
+    linked_proposals,
+)
+from .text import quote_pattern
 
 LOCKED_STATUSES = (Event.Status.PUBLISHED, Event.Status.RETRACTED)
 
@@ -31,40 +40,73 @@ class TransitionResult:
     skipped: list[str] = field(default_factory=list)
 
 
+def lock_events(ids) -> dict[int, str]:
+    """Lock the events' rows until the transaction ends; their kinds by id.
+
+    Every write of an event (a workflow step, an API update) takes this lock first and reads
+    the record afterwards, so that concurrent writes queue instead of undoing each other.
+    """
+    return dict(
+        Event.objects.select_for_update()
+        .filter(pk__in=list(ids))
+        .order_by("pk")  # one order for every writer: no deadlock
+        .values_list("pk", "kind")
+    )
+
+
+def _refusal(event: Event, transition: str, user) -> str | None:
+    """Why ``event`` may not take this step, or None."""
+    allowed_from, _, verb = TRANSITIONS[transition]
+    if event.editorial_status not in allowed_from:
+        allowed = " or ".join(Event.Status(s).label.lower() for s in allowed_from)
+        return (
+            f"“{event}” was not {verb}: it is {event.get_editorial_status_display().lower()},"
+            f" and only {allowed} events can be."
+        )
+    if transition in NEEDS_CITATION and not event.citations.exists():
+        return (
+            f"“{event}” was not {verb}: it has no citation. Add the words from the article "
+            "that it rests on."
+        )
+    if transition == "publish":
+        unpublished = [
+            p for p in linked_proposals(event) if p.editorial_status != Event.Status.PUBLISHED
+        ]
+        if unpublished:
+            return (
+                f"“{event}” was not {verb}: it refers to “{unpublished[0]}”, which is not "
+                "published yet."
+            )
+    if transition == "retract" and isinstance(event, Proposal):
+        linking = list(event.linked_from().published().order_by("date", "id")[:5])
+        if linking:
+            names = "; ".join(event_label(e) for e in linking)
+            return (
+                f"“{event}” was not {verb}: published records link to it ({names}). Retract "
+                "them or change their links first."
+            )
+    return None
+
+
 @transaction.atomic
 def change_status(events, transition: str, user) -> TransitionResult:
-    """Move each event through one workflow step, saving history; explain every skip."""
-    allowed_from, new_status, verb = TRANSITIONS[transition]
+    """Move each event through one workflow step, saving history; explain every skip.
+
+    Each event is locked and read again first, so that the step applies to the record as it
+    is now, and a concurrent edit is neither undone nor skipped.
+    """
+    _, new_status, verb = TRANSITIONS[transition]
     result = TransitionResult(verb=verb)
-    cited = set(
-        Citation.objects.filter(event__in=[e.pk for e in events]).values_list("event", flat=True)
-    )
-    for event in events:
-        if event.editorial_status not in allowed_from:
-            allowed = " or ".join(Event.Status(s).label.lower() for s in allowed_from)
-            result.skipped.append(
-                f"“{event}” was not {verb}: it is {event.get_editorial_status_display().lower()},"
-                f" and only {allowed} events can be."
-            )
+    ids = [event.pk for event in events]
+    kinds = lock_events(ids)
+    for pk in ids:
+        if pk not in kinds:
+            continue  # deleted meanwhile
+        event = KIND_MODELS[kinds[pk]].objects.get(pk=pk)
+        refusal = _refusal(event, transition, user)
+        if refusal:
+            result.skipped.append(refusal)
             continue
-        if transition in NEEDS_CITATION and event.pk not in cited:
-            result.skipped.append(
-                f"“{event}” was not {verb}: it has no citation. Add the words from the article "
-                "that it rests on."
-            )
-            continue
-        if type(event) is Event:
-            event = event.as_kind()  # the kind's own history records the step
-        if transition == "publish":
-            unpublished = [
-                p for p in linked_proposals(event) if p.editorial_status != Event.Status.PUBLISHED
-            ]
-            if unpublished:
-                result.skipped.append(
-                    f"“{event}” was not {verb}: it refers to “{unpublished[0]}”, which is not "
-                    "published yet."
-                )
-                continue
         event.editorial_status = new_status
         event.updated_by = user
         event._change_reason = verb.capitalize()
@@ -94,30 +136,13 @@ class Article:
     text: SafeString
 
 
-SINGLE_QUOTES = "'\u2018\u2019\u201a\u201b\u2032"
-DOUBLE_QUOTES = '"\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb'
-
-
-def _quote_pattern(quote: str) -> str:
-    """A regex matching ``quote`` in any spacing and quote-mark style."""
-
-    def char(c: str) -> str:
-        if c in SINGLE_QUOTES:
-            return f"[{re.escape(SINGLE_QUOTES)}]"
-        if c in DOUBLE_QUOTES:
-            return f"[{re.escape(DOUBLE_QUOTES)}]"
-        return re.escape(c)
-
-    return r"\s+".join("".join(char(c) for c in word) for word in quote.split())
-
-
 def highlight(body: str, quotes: list[str]) -> SafeString:
     """Escape ``body`` and mark each place a quote occurs in it."""
     spans = sorted(
         match.span()
         for quote in set(quotes)
         if quote.split()
-        for match in re.finditer(_quote_pattern(quote), body)
+        for match in re.finditer(quote_pattern(quote), body)
     )
     parts, position = [], 0
     for start, end in spans:

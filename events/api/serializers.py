@@ -4,18 +4,20 @@ An event is written in one request with its participants (role lists of actor sl
 citations; the whole write is one transaction, validated by the same model rules as the admin.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from actors.models import Actor
-from lib.drf import full_clean_or_400, instance_with
+from lib.drf import full_clean_or_400, instance_with, raise_as_drf
 
 from .. import services
 from ..codes import codes_for
 from ..models import (
     KIND_MODELS,
+    LINK_FIELDS,
     Citation,
     Conflict,
     Event,
@@ -25,6 +27,8 @@ from ..models import (
     Response,
     Source,
     ViolationAccusation,
+    event_date_errors,
+    link_errors,
 )
 from ..text import normalize_url
 from .fields import ROLE_PREFIX, IdRelatedField, RoleField, actor_slug_field
@@ -85,9 +89,42 @@ class SourceSerializer(serializers.ModelSerializer):
                             for name in changed
                         }
                     )
-        full_clean_or_400(source)
+        try:
+            source.full_clean()
+        except DjangoValidationError as error:
+            raise_as_drf(error, extra=self._linked_records(error))
         attrs["url"] = source.url
         return attrs
+
+    def _linked_records(self, error: DjangoValidationError) -> dict:
+        """Links to the records a refusal is about: the source that already has the URL, the
+        events whose quotes a new text would orphan or whose dates a new publication time
+        would contradict."""
+        request = self.context.get("request")
+
+        def links(name, records) -> list[str]:
+            paths = dict.fromkeys(
+                reverse(name or f"{KIND_ENDPOINTS[record.kind]}-detail", args=[record.pk])
+                for record in records
+            )
+            return [request.build_absolute_uri(p) if request else p for p in paths]
+
+        extra = {}
+        for e in [e for errors in error.error_dict.values() for e in errors]:
+            if e.code == "duplicate_url":
+                extra["existing_source"] = links("source-detail", [e.params["source"]])
+            elif e.code == "orphaned_quotes":
+                extra["orphaned_events"] = links(None, [c.event for c in e.params["citations"]])
+            elif e.code == "misdated_events":
+                extra["misdated_events"] = links(None, e.params["event_list"])
+        return extra
+
+    def update(self, instance, validated_data):
+        # Only the fields sent are written: a concurrent change of another field stays.
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        instance.save(update_fields=[*validated_data, "updated_at"])
+        return instance
 
 
 class CitationSerializer(serializers.ModelSerializer):
@@ -115,7 +152,7 @@ class EventFieldsMixin(serializers.Serializer):
     kind = serializers.CharField(read_only=True)
     url = serializers.SerializerMethodField()
     conflict = serializers.SlugRelatedField(slug_field="slug", queryset=Conflict.objects.all())
-    citations = CitationSerializer(many=True, required=False)
+    citations = CitationSerializer(many=True, required=False, max_length=Event.MAX_CITATIONS)
 
     EVENT_FIELDS = [
         "id",
@@ -207,6 +244,8 @@ class KindSerializer(EventFieldsMixin, serializers.ModelSerializer):
         self._check_participants(roles)
         if citations is not None:
             self._check_citations(citations)
+        self._check_links(event, attrs)
+        self._check_dates(event, citations)
         attrs["_roles"] = roles
         attrs["_citations"] = citations
         return attrs
@@ -231,7 +270,36 @@ class KindSerializer(EventFieldsMixin, serializers.ModelSerializer):
 
     def _check_citations(self, citations: list[dict]) -> None:
         for index, data in enumerate(citations):
-            full_clean_or_400(Citation(**data), prefix=f"citations[{index}].", exclude=["event"])
+            citation = Citation(**data)
+            full_clean_or_400(citation, prefix=f"citations[{index}].", exclude=["event"])
+            data["quote"] = citation.quote  # the article's own words
+
+    def _check_links(self, event, attrs: dict) -> None:
+        """Many-to-many links (a meeting's proposals), as sent or as stored; the record's
+        foreign-key links are checked by its model."""
+        links = {}
+        for name in LINK_FIELDS.get(self.Meta.model, ()):
+            if not self._is_m2m(name):
+                continue
+            if name in attrs:
+                links[name] = list(attrs[name])
+            elif self.instance is not None:
+                links[name] = list(getattr(self.instance, name).all())
+        errors = link_errors(event, links)
+        if errors:
+            raise serializers.ValidationError(errors)
+
+    def _check_dates(self, event, citations) -> None:
+        """Not dated after the newest article the event cites (as sent, or as stored)."""
+        if citations is not None:
+            sources = [data["source"] for data in citations]
+        elif self.instance is not None:
+            sources = list(Source.objects.filter(citations__event=self.instance).distinct())
+        else:
+            sources = []
+        errors = event_date_errors(event, sources, future=False)
+        if errors:
+            raise serializers.ValidationError(errors)
 
     @transaction.atomic
     def create(self, validated_data):
@@ -250,7 +318,12 @@ class KindSerializer(EventFieldsMixin, serializers.ModelSerializer):
         for field, value in validated_data.items():
             setattr(instance, field, value)
         instance.updated_by = self.context["request"].user
-        instance.save()
+        # Only the fields sent are written (and what they derive): a concurrent change of
+        # another field, or of the editorial status, is not undone.
+        written = set(validated_data)
+        if written & {"date", "date_precision", "end_date"}:
+            written |= {"date", "period_end"}
+        instance.save(update_fields=[*written, "updated_by", "updated_at"])
         self._save_related(instance, roles, citations, many)
         return instance
 

@@ -2,6 +2,7 @@
 
 from collections import Counter
 
+from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.db.models.functions import TruncMonth
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -9,6 +10,9 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response as APIResponse
+
+from lib.concurrency import etag_of
+from lib.drf import ConcurrencyMixin
 
 from .. import services
 from ..models import (
@@ -89,29 +93,33 @@ class EventViewSet(EventViewSetMixin, viewsets.ReadOnlyModelViewSet):
     related = ("as_response__responder",)
 
 
-class WorkflowViewSet(EventViewSetMixin, viewsets.ModelViewSet):
+class WorkflowViewSet(ConcurrencyMixin, EventViewSetMixin, viewsets.ModelViewSet):
     """A kind's endpoint: reads, writes, and the editorial workflow as actions.
 
     ``POST …/<id>/submit/`` (editors), ``publish/`` and ``retract/`` (reviewers),
-    ``return-to-draft/``: the same steps, rules and history as the admin's actions.
+    ``return-to-draft/``: the same steps, rules and history as the admin's actions. A detail
+    has an ``ETag``; writes and steps honour ``If-Match`` (412 when the record changed).
     """
 
     permission_classes = [ReadPublishedWriteWithModelPerms, ReviewersChangePublished]
 
     def _transition(self, request, transition: str):
-        event = self.get_object()
         opts = self.queryset.model._meta
         needed = (
             "events.publish_event"
             if transition in ("publish", "retract")
             else f"{opts.app_label}.change_{opts.model_name}"
         )
-        if not request.user.has_perm(needed):
-            raise PermissionDenied(f"You may not {transition.replace('_', ' ')} events.")
-        result = services.change_status([event], transition, request.user)
+        with transaction.atomic():
+            self.lock_and_check()
+            event = self.get_object()
+            if not request.user.has_perm(needed):
+                raise PermissionDenied(f"You may not {transition.replace('_', ' ')} events.")
+            result = services.change_status([event], transition, request.user)
         if result.skipped:
             return APIResponse({"detail": result.skipped[0]}, status=status.HTTP_409_CONFLICT)
-        return APIResponse(self.get_serializer(event).data)
+        event = self.get_object()  # as the step left it, with what the serializer shows
+        return APIResponse(self.get_serializer(event).data, headers={"ETag": etag_of(event)})
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"])
@@ -173,8 +181,9 @@ class AccusationViewSet(WorkflowViewSet):
     filterset_class = filters.AccusationFilterSet
 
 
-class SourceViewSet(viewsets.ModelViewSet):
-    """The articles events cite, with their text."""
+class SourceViewSet(ConcurrencyMixin, viewsets.ModelViewSet):
+    """The articles events cite, with their text. A detail has an ``ETag``; writes honour
+    ``If-Match`` (412 when the article changed since it was read)."""
 
     lookup_value_regex = ID_PATTERN
     serializer_class = event_serializers.SourceSerializer

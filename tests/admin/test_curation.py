@@ -188,7 +188,8 @@ def test_moving_a_proposal_away_from_its_responses_is_a_form_error(reviewer_clie
     data = proposal_form(ConflictFactory(name="Elsewhere"), title=proposal.title)
     page = reviewer_client.post(url, data)
     assert page.status_code == 200
-    assert "1 response(s) to this proposal belong to its current conflict" in page.content.decode()
+    message = "1 record(s) linking to this proposal belong to its current conflict"
+    assert message in page.content.decode()
     proposal.refresh_from_db()
     assert proposal.conflict == response.conflict
 

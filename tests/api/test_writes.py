@@ -378,9 +378,8 @@ def test_a_response_to_a_proposal_of_another_conflict_is_refused(world, editor_a
     )
 
     assert response.status_code == 400
-    assert response.json() == {
-        "proposal": ["The proposal belongs to another conflict than this response."]
-    }
+    assert list(response.json()) == ["proposal"]
+    assert "belongs to another conflict" in response.json()["proposal"][0]
     assert counts() == before
 
 
@@ -588,7 +587,7 @@ def test_a_source_url_is_stored_without_tracking_parameters(editor_api):
 
 
 def test_a_second_source_with_the_same_url_is_refused(editor_api):
-    SourceFactory(url="https://news.example.org/truce?id=7")
+    existing = SourceFactory(url="https://news.example.org/truce?id=7")
 
     response = editor_api.post(
         "/api/v1/sources/",
@@ -597,12 +596,17 @@ def test_a_second_source_with_the_same_url_is_refused(editor_api):
     )
 
     assert response.status_code == 400, response.content
-    assert list(response.json()) == ["url"]
+    assert response.json() == {
+        "url": [
+            f"A source with this URL already exists: “{existing.title}” (source {existing.pk})."
+        ],
+        "existing_source": [f"http://testserver/api/v1/sources/{existing.pk}/"],
+    }
     assert Source.objects.count() == 1
 
 
 def test_a_tracking_variant_of_a_known_url_is_refused_on_url(editor_api):
-    SourceFactory(url="https://news.example.org/truce?id=7")
+    existing = SourceFactory(url="https://news.example.org/truce?id=7", title="Truce")
 
     response = editor_api.post(
         "/api/v1/sources/",
@@ -611,7 +615,9 @@ def test_a_tracking_variant_of_a_known_url_is_refused_on_url(editor_api):
     )
 
     assert response.status_code == 400, response.content
-    assert response.json() == {"url": ["A source with this URL already exists."]}
+    assert response.json()["url"] == [
+        f"A source with this URL already exists: “Truce” (source {existing.pk})."
+    ]
     assert Source.objects.count() == 1
 
 

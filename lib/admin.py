@@ -1,0 +1,126 @@
+"""Admin behaviour every curated model shares: no lost updates, and restoring a version from
+the history is an edit like any other.
+
+``CuratedAdmin`` replaces django-simple-history's ``SimpleHistoryAdmin`` as the base of the
+apps' admins:
+
+- each change form carries the version of the record it was opened at; a save is refused,
+  naming who changed what, when the record changed in the meantime (the row is locked while
+  it is compared and written);
+- History → Restore saves the chosen version's values through the change form of the current
+  record: the same permissions, read-only fields, validation and workflow rules as a change
+  made by hand. Fields the user may not change keep their current values.
+"""
+
+from django import forms
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.core.exceptions import PermissionDenied
+from django.db import router, transaction
+from django.http import Http404
+from simple_history.admin import SimpleHistoryAdmin
+
+from .concurrency import changes_since, current_version, version_of
+
+VERSION_FIELD = "record_version"
+
+
+class VersionedForm(forms.ModelForm):
+    """A change form that refuses to overwrite changes made since it was opened."""
+
+    record_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if VERSION_FIELD in self.fields and VERSION_FIELD not in self.initial:
+            self.initial[VERSION_FIELD] = version_of(self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        opened = cleaned.get(VERSION_FIELD)
+        if opened and self.instance.pk is not None:
+            # Locked until the save commits: nobody writes between this check and ours.
+            now = current_version(type(self.instance), self.instance.pk, lock=True)
+            if now is not None and now != opened:
+                changes = changes_since(self.instance, opened)
+                listed = "; ".join(str(c) for c in changes) or "a change the history does not show"
+                raise forms.ValidationError(
+                    "This record was changed by someone else since you opened it: %(changes)s. "
+                    "Your changes were not saved: reload the page to see the current version, "
+                    "then make them again.",
+                    code="stale",
+                    params={"changes": listed},
+                )
+        return cleaned
+
+
+class CuratedAdmin(SimpleHistoryAdmin):
+    form = VersionedForm
+
+    # -- the version travels with every change form ------------------------------------
+
+    def get_fieldsets(self, request, obj=None):
+        obj = self._restore_target(request, obj)
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or VERSION_FIELD in flatten_fieldsets(fieldsets):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        options = {**options, "fields": [*options.get("fields", ()), VERSION_FIELD]}
+        return [(name, options), *rest]
+
+    def get_readonly_fields(self, request, obj=None):
+        return super().get_readonly_fields(request, self._restore_target(request, obj))
+
+    # -- History → Restore is an edit of the current record ------------------------------
+
+    def _restore_target(self, request, obj):
+        """While restoring, rules are decided by the current record, not the old version."""
+        return getattr(request, "_restore_current", None) or obj
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        current = getattr(request, "_restore_current", None)
+        if current is None:
+            return super().get_form(request, obj, change, **kwargs)
+        base = super().get_form(request, current, change, **kwargs)
+        admin = self
+
+        class RestoreForm(base):
+            """Shows the old version's values; saves them onto the current record."""
+
+            def __init__(self, *args, **kwargs):
+                if args or kwargs.get("data") is not None:
+                    kwargs["instance"] = current
+                kwargs.setdefault("initial", {})[VERSION_FIELD] = version_of(current)
+                super().__init__(*args, **kwargs)
+
+            def _post_clean(self):
+                super()._post_clean()
+                for field, messages in admin.restore_errors(self.instance).items():
+                    self.add_error(field if field in self.fields else None, messages)
+
+        return RestoreForm
+
+    def restore_errors(self, obj) -> dict[str, list[str]]:
+        """Rules a restore must pass that the change form checks in its inlines."""
+        return {}
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        current = self.get_object(request, unquote(object_id))
+        if current is None:
+            raise Http404
+        if request.method == "POST" and not self.has_change_permission(request, current):
+            raise PermissionDenied
+        request._restore_current = current
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        version = getattr(getattr(request, "resolver_match", None), "url_name", "") or ""
+        if version.endswith("_simple_history"):
+            obj._change_reason = "Restored an earlier version"
+        super().save_model(request, obj, form, change)
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        current = getattr(request, "_restore_current", None) or obj
+        if current is not None and not self.has_change_permission(request, current):
+            return True
+        return super().revert_disabled(request, obj)
