@@ -2,7 +2,8 @@
 
 from django import forms
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from lib.admin import CuratedAdmin
 
 from . import services
 from .models import Actor, ActorAlias, Affiliation, not_a_person_message
@@ -42,15 +43,15 @@ class ActorAliasInline(admin.TabularInline):
 class AffiliationFormSet(forms.BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
+        for form in self.forms:
+            organization = (form.cleaned_data or {}).get("organization")
+            if organization is not None and organization.pk == self.instance.pk:
+                form.add_error("organization", "An actor cannot be affiliated with itself.")
         # The person is the actor of the page, a hidden field of each row: its error is the
         # inline's.
         rows = [f for f in self.forms if f.has_changed() and not self._should_delete_form(f)]
         if rows and self.instance.kind and self.instance.kind != Actor.Kind.PERSON:
             raise forms.ValidationError(not_a_person_message(self.instance))
-        for form in self.forms:
-            organization = (form.cleaned_data or {}).get("organization")
-            if organization is not None and organization.pk == self.instance.pk:
-                form.add_error("organization", "An actor cannot be affiliated with itself.")
 
 
 class AffiliationInline(admin.TabularInline):
@@ -63,7 +64,7 @@ class AffiliationInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(SimpleHistoryAdmin):
+class ActorAdmin(CuratedAdmin):
     list_display = ["name", "slug", "kind", "country", "wikidata_id", "alias_names"]
     list_filter = ["kind"]
     search_fields = ["name", "slug", "aliases__name", "wikidata_id"]
@@ -116,7 +117,7 @@ class ActorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Affiliation)
-class AffiliationAdmin(SimpleHistoryAdmin):
+class AffiliationAdmin(CuratedAdmin):
     list_display = ["person", "role", "organization", "start_date", "end_date"]
     list_select_related = ["person", "organization"]
     list_filter = ["organization__kind"]

@@ -273,3 +273,33 @@ def test_the_slug_typed_from_the_name_keeps_its_dashes_in_the_browser(editor_cli
 
     # After Django's URLify, which it wraps.
     assert body.index("admin/js/urlify.js") < body.index("actors/urlify_dashes.js")
+
+
+# History → Restore ---------------------------------------------------------------------------
+
+
+def restore(client, actor, version, **changes):
+    url = reverse("admin:actors_actor_simple_history", args=[actor.pk, version.history_id])
+    return client.post(url, actor_form(**changes))
+
+
+def test_restoring_a_published_actors_old_name_and_slug_is_a_reviewers_change(
+    editor_client, reviewer_client
+):
+    russia = ActorFactory(name="Russian Federation", slug="rf")
+    first = russia.history.latest()
+    russia.name, russia.slug = "Russia", "russia"
+    russia.save()
+    event_showing(russia)
+
+    by_editor = restore(editor_client, russia, first, slug="rf", name="Russian Federation")
+    russia.refresh_from_db()
+    kept = (russia.name, russia.slug)
+    by_reviewer = restore(reviewer_client, russia, first, slug="rf", name="Russian Federation")
+    russia.refresh_from_db()
+
+    assert by_editor.status_code == 302
+    assert kept == ("Russia", "russia")
+    assert by_reviewer.status_code == 302
+    assert (russia.name, russia.slug) == ("Russian Federation", "rf")
+    assert list(ActorPreviousSlug.objects.values_list("slug", "actor")) == [("russia", russia.pk)]
