@@ -109,6 +109,7 @@ def change_status(events, transition: str, user) -> TransitionResult:
             continue
         event.editorial_status = new_status
         event.updated_by = user
+        event._history_user = user  # also outside a request (commands, a shell)
         event._change_reason = verb.capitalize()
         event.save(update_fields=["editorial_status", "updated_by", "updated_at"])
         result.changed += 1

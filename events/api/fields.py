@@ -6,6 +6,8 @@ from rest_framework import serializers
 from actors.models import Actor
 from lib.ids import as_id
 
+from ..models import Event
+
 # Validated role lists travel in validated_data under "role:<role>".
 ROLE_PREFIX = "role:"
 
@@ -27,6 +29,11 @@ class RoleField(serializers.Field):
     def to_internal_value(self, data) -> dict:
         if not isinstance(data, list) or not all(isinstance(slug, str) for slug in data):
             raise serializers.ValidationError("Expected a list of actor slugs.")
+        if len(data) > Event.MAX_PARTICIPANTS:
+            raise serializers.ValidationError(
+                f"At most {Event.MAX_PARTICIPANTS} participants per event; this list has "
+                f"{len(data)}."
+            )
         # Current or old slugs (an old one names the actor it was changed from).
         actors = Actor.objects.by_slugs(data)
         unknown = [slug for slug in data if slug not in actors]

@@ -17,6 +17,7 @@ from .. import services
 from ..codes import codes_for
 from ..models import (
     KIND_MODELS,
+    KIND_ROLES,
     LINK_FIELDS,
     Citation,
     Conflict,
@@ -260,6 +261,16 @@ class KindSerializer(EventFieldsMixin, serializers.ModelSerializer):
                 return set()
             return {p.actor for p in self.instance.participants.all() if p.role == role}
 
+        total = sum(len(effective(role)) for role in KIND_ROLES[self.Meta.model])
+        if total > Event.MAX_PARTICIPANTS:
+            raise serializers.ValidationError(
+                {
+                    next(n for n, f in self.fields.items() if isinstance(f, RoleField)): [
+                        f"At most {Event.MAX_PARTICIPANTS} participants per event; these role "
+                        f"lists have {total} together."
+                    ]
+                }
+            )
         both = effective(Participant.Role.ACCUSER) & effective(Participant.Role.ACCUSED)
         if both:
             names = ", ".join(sorted(a.slug for a in both))
