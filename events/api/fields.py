@@ -2,6 +2,7 @@
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.relations import MANY_RELATION_KWARGS
 
 from actors.models import Actor
 from lib.ids import as_id
@@ -60,9 +61,30 @@ def actor_slug_field(**kwargs) -> ActorSlugField:
     return ActorSlugField(slug_field="slug", queryset=Actor.objects.all(), **kwargs)
 
 
+class BoundedManyRelatedField(serializers.ManyRelatedField):
+    """A list of records by id, at most ``MAX_LINKS`` of them: each id is one look-up."""
+
+    MAX_LINKS = 50
+
+    def to_internal_value(self, data):
+        if isinstance(data, list) and len(data) > self.MAX_LINKS:
+            raise serializers.ValidationError(
+                f"At most {self.MAX_LINKS} records; this list has {len(data)}."
+            )
+        return super().to_internal_value(data)
+
+
 class IdRelatedField(serializers.PrimaryKeyRelatedField):
     """A record referenced by id; an id out of the database's range is simply not found
     (SQLite's driver would otherwise overflow)."""
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        list_kwargs = {"child_relation": cls(*args, **kwargs)}
+        for key in kwargs:
+            if key in MANY_RELATION_KWARGS:
+                list_kwargs[key] = kwargs[key]
+        return BoundedManyRelatedField(**list_kwargs)
 
     def to_internal_value(self, data):
         if as_id(data) is None:
