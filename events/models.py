@@ -140,10 +140,16 @@ class Source(ConstraintErrorsOnFieldsMixin, models.Model):
 
     def clean(self) -> None:
         self.url = normalize_url(self.url)
-        if self.pk is None:
+        # Only a change of the text or the publication time re-checks the events citing it.
+        stored = (
+            Source.objects.filter(pk=self.pk).values("body", "published_at").first()
+            if self.pk
+            else None
+        )
+        if stored is None:
             return
         errors = {}
-        orphaned = self.orphaned_citations()
+        orphaned = self.orphaned_citations() if self.body != stored["body"] else []
         if orphaned:
             errors["body"] = ValidationError(
                 "%(count)s quote(s) citing this article would no longer occur in its text: "
@@ -155,7 +161,7 @@ class Source(ConstraintErrorsOnFieldsMixin, models.Model):
                     "citations": orphaned,
                 },
             )
-        misdated = self.misdated_events()
+        misdated = self.misdated_events() if self.published_at != stored["published_at"] else []
         if misdated:
             errors["published_at"] = ValidationError(
                 "Events citing this article would then be dated after every article they cite: "
