@@ -62,6 +62,9 @@ def test_an_actor_keeps_its_own_name_when_saved_again():
     russia = ActorFactory(name="Russia", slug="russia")
 
     russia.full_clean()
+    russia.save()
+
+    assert Actor.objects.get().name == "Russia"
 
 
 @pytest.mark.parametrize("name", ["the Kremlin", "THE KREMLIN", "The kremlin"])
@@ -84,6 +87,9 @@ def test_renaming_an_actor_to_its_own_alias_is_allowed():
 
     russia.name = "russian federation"
     russia.full_clean()
+    russia.save()
+
+    assert Actor.objects.get().name == "russian federation"
 
 
 @pytest.mark.parametrize("alias", ["Ukraine", "ukraine", "UKRAINE"])
@@ -104,7 +110,11 @@ def test_an_alias_that_is_another_actors_name_is_refused_on_name(alias):
 def test_an_alias_equal_to_its_own_actors_name_is_not_ambiguous():
     russia = ActorFactory(name="Russia", slug="russia")
 
-    ActorAlias(actor=russia, name="RUSSIA").full_clean()
+    alias = ActorAlias(actor=russia, name="RUSSIA")
+    alias.full_clean()
+    alias.save()
+
+    assert list(russia.aliases.values_list("name", flat=True)) == ["RUSSIA"]
 
 
 @postgresql_only
@@ -170,7 +180,11 @@ def test_a_person_is_affiliated_with_any_non_person(kind):
     putin = ActorFactory(name="Vladimir Putin", slug="vladimir-putin", kind=Actor.Kind.PERSON)
     organization = ActorFactory(name="Organization", slug="organization", kind=kind)
 
-    Affiliation(person=putin, organization=organization, role="Member").full_clean()
+    affiliation = Affiliation(person=putin, organization=organization, role="Member")
+    affiliation.full_clean()
+    affiliation.save()
+
+    assert list(organization.members.values_list("person__slug", flat=True)) == ["vladimir-putin"]
 
 
 def test_an_affiliated_person_cannot_become_a_state():
@@ -212,6 +226,9 @@ def test_an_organization_with_members_may_change_to_another_non_person_kind():
 
     kremlin.kind = Actor.Kind.GOVERNMENT
     kremlin.full_clean()
+    kremlin.save()
+
+    assert Actor.objects.get(pk=kremlin.pk).kind == Actor.Kind.GOVERNMENT
 
 
 # Slugs ---------------------------------------------------------------------------------------
