@@ -19,13 +19,17 @@ from simple_history.models import HistoricalRecords
 from actors.models import Actor, Affiliation
 from actors.validators import validate_country_code
 from lib.models import ConstraintErrorsOnFieldsMixin
+from lib.text import slugify_name
 
 from .text import article_span, normalize_url
 
 
 class Conflict(models.Model):
     slug = models.SlugField(
-        max_length=100, unique=True, help_text="Stable public key, e.g. russia-ukraine-war."
+        max_length=100,
+        unique=True,
+        blank=True,
+        help_text="Stable public key, e.g. russia-ukraine-war; made from the name when left blank.",
     )
     name = models.CharField(max_length=200)
     start_date = models.DateField(null=True, blank=True)
@@ -43,6 +47,20 @@ class Conflict(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.fill_slug()
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None) -> None:
+        self.fill_slug()
+        super().clean_fields(exclude)
+
+    def fill_slug(self) -> None:
+        """A slug left blank is made from the name, dashes kept (Israel–Hamas war →
+        israel-hamas-war)."""
+        if not self.slug and self.name:
+            self.slug = slugify_name(self.name)
 
 
 class ConflictParty(models.Model):

@@ -52,6 +52,13 @@ class ConflictSerializer(serializers.ModelSerializer):
         model = Conflict
         fields = ["slug", "name", "start_date", "parties", "ucdp_conflict_id"]
 
+    def validate(self, attrs):
+        # A slug left out is made from the name; its uniqueness is checked like a typed one.
+        conflict = instance_with(self, {k: v for k, v in attrs.items() if k != "parties"})
+        full_clean_or_400(conflict)
+        attrs["slug"] = conflict.slug
+        return attrs
+
 
 class SourceSerializer(serializers.ModelSerializer):
     outlet = actor_slug_field(required=False, allow_null=True)

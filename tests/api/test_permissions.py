@@ -144,6 +144,7 @@ def test_everyone_reads_reference_data(request, reference_data, persona, endpoin
 def writable(db):
     conflict = ConflictFactory(slug="war", name="War")
     ActorFactory(slug="russia")
+    ActorFactory(slug="peskov", kind="person")
     published = {"editorial_status": Event.Status.PUBLISHED, "conflict": conflict}
     event = {"conflict": "war", "date": "2025-04-20", "title": "Something happened"}
     proposal = ProposalFactory(**published)
@@ -151,7 +152,7 @@ def writable(db):
         "actors": ("russia", {"slug": "ukraine", "name": "Ukraine", "kind": "state"}),
         "affiliations": (
             AffiliationFactory(organization=ActorFactory(slug="kremlin")).pk,
-            {"person": "russia", "organization": "kremlin", "role": "Member"},
+            {"person": "peskov", "organization": "kremlin", "role": "Member"},
         ),
         "conflicts": ("war", {"slug": "peace", "name": "Peace"}),
         "sources": (SourceFactory().pk, {"url": "https://example.org/new", "title": "New"}),
