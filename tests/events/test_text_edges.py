@@ -75,22 +75,15 @@ def test_parameter_order_and_values_are_otherwise_kept():
     )
 
 
-# What normalize_url is being extended to do; un-mark each once it holds.
-PENDING = pytest.mark.xfail(strict=False, reason="pending")
-
-
-@PENDING
 def test_http_is_folded_into_https():
     assert normalize_url("http://news.example.org/world/truce") == ARTICLE
 
 
-@PENDING
 def test_leading_www_is_dropped():
     assert normalize_url("https://www.news.example.org/world/truce") == ARTICLE
     assert normalize_url("https://WWW.News.Example.org/world/truce") == ARTICLE
 
 
-@PENDING
 @pytest.mark.parametrize(
     "url", ["https://news.example.org:443/world/truce", "http://news.example.org:80/world/truce"]
 )
@@ -102,18 +95,15 @@ def test_other_ports_stay():
     assert normalize_url("https://news.example.org:8443/a") == "https://news.example.org:8443/a"
 
 
-@PENDING
 def test_trailing_slash_is_dropped():
     assert normalize_url(f"{ARTICLE}/") == ARTICLE
     assert normalize_url(f"{ARTICLE}/?id=7") == f"{ARTICLE}?id=7"
 
 
-@PENDING
 def test_query_parameters_are_sorted():
     assert normalize_url(f"{ARTICLE}?page=2&id=7&b=1") == f"{ARTICLE}?b=1&id=7&page=2"
 
 
-@PENDING
 def test_the_variants_of_one_article_collide():
     variants = [
         "http://www.news.example.org:80/world/truce/?page=2&id=7&utm_source=x#top",
