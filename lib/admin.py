@@ -53,6 +53,24 @@ class VersionedForm(forms.ModelForm):
         return cleaned
 
 
+def _with_version(fieldsets):
+    """``fieldsets`` with the version field in the first one (once)."""
+    if not fieldsets or VERSION_FIELD in flatten_fieldsets(fieldsets):
+        return fieldsets
+    (name, options), *rest = fieldsets
+    options = {**options, "fields": [*options.get("fields", ()), VERSION_FIELD]}
+    return [(name, options), *rest]
+
+
+def _show_version(context) -> None:
+    """Render the form's version field even when the admin's fieldsets leave it out."""
+    adminform = context.get("adminform")
+    if context.get("original") is None or adminform is None:
+        return  # an add form: nothing to be stale against
+    if VERSION_FIELD in adminform.form.fields:
+        adminform.fieldsets = _with_version(list(adminform.fieldsets))
+
+
 class CuratedAdmin(SimpleHistoryAdmin):
     form = VersionedForm
 
@@ -61,11 +79,17 @@ class CuratedAdmin(SimpleHistoryAdmin):
     def get_fieldsets(self, request, obj=None):
         obj = self._restore_target(request, obj)
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or VERSION_FIELD in flatten_fieldsets(fieldsets):
-            return fieldsets
-        (name, options), *rest = fieldsets
-        options = {**options, "fields": [*options.get("fields", ()), VERSION_FIELD]}
-        return [(name, options), *rest]
+        return fieldsets if obj is None else _with_version(fieldsets)
+
+    # An admin may build its own fieldsets without calling get_fieldsets above (the events'
+    # do): the page gets the version field wherever its form has one.
+    def render_change_form(self, request, context, *args, **kwargs):
+        _show_version(context)
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def render_history_view(self, request, template, context, **kwargs):
+        _show_version(context)
+        return super().render_history_view(request, template, context, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         return super().get_readonly_fields(request, self._restore_target(request, obj))
