@@ -204,7 +204,12 @@ class ParticipantInline(admin.TabularInline):
     formset = ParticipantFormSet
     extra = 1
     max_num = Event.MAX_PARTICIPANTS
-    validate_max = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # More rows than max_num are a form error, not saved (the admin reads validate_max
+        # only from here).
+        return super().get_formset(request, obj, validate_max=True, **kwargs)
+
     autocomplete_fields = ["actor"]
 
     def get_queryset(self, request):
@@ -248,7 +253,10 @@ class CitationInline(admin.StackedInline):
     formset = CitationFormSet
     extra = 1
     max_num = Event.MAX_CITATIONS
-    validate_max = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, validate_max=True, **kwargs)
+
     autocomplete_fields = ["source", "speaker", "via"]
 
     def get_queryset(self, request):

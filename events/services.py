@@ -99,20 +99,28 @@ def change_status(events, transition: str, user) -> TransitionResult:
     result = TransitionResult(verb=verb)
     ids = [event.pk for event in events]
     kinds = lock_events(ids)
-    for pk in ids:
-        if pk not in kinds:
-            continue  # deleted meanwhile
-        event = KIND_MODELS[kinds[pk]].objects.get(pk=pk)
-        refusal = _refusal(event, transition, user)
-        if refusal:
-            result.skipped.append(refusal)
-            continue
-        event.editorial_status = new_status
-        event.updated_by = user
-        event._history_user = user  # also outside a request (commands, a shell)
-        event._change_reason = verb.capitalize()
-        event.save(update_fields=["editorial_status", "updated_by", "updated_at"])
-        result.changed += 1
+    pending = [pk for pk in ids if pk in kinds]  # others were deleted meanwhile
+    # Events of one selection may wait on each other (a response on its proposal when
+    # publishing, a proposal on its responses when retracting): another pass is taken while
+    # one changes something, so the outcome does not depend on the selection's order.
+    while pending:
+        refused: dict[int, str] = {}
+        for pk in pending:
+            event = KIND_MODELS[kinds[pk]].objects.get(pk=pk)
+            refusal = _refusal(event, transition, user)
+            if refusal:
+                refused[pk] = refusal
+                continue
+            event.editorial_status = new_status
+            event.updated_by = user
+            event._history_user = user  # also outside a request (commands, a shell)
+            event._change_reason = verb.capitalize()
+            event.save(update_fields=["editorial_status", "updated_by", "updated_at"])
+            result.changed += 1
+        if len(refused) == len(pending):
+            result.skipped = list(refused.values())
+            break
+        pending = list(refused)
     return result
 
 

@@ -272,7 +272,7 @@ class KindSerializer(EventFieldsMixin, serializers.ModelSerializer):
         if total > Event.MAX_PARTICIPANTS:
             raise serializers.ValidationError(
                 {
-                    next(n for n, f in self.fields.items() if isinstance(f, RoleField)): [
+                    self._role_field_named(roles): [
                         f"At most {Event.MAX_PARTICIPANTS} participants per event; these role "
                         f"lists have {total} together."
                     ]
@@ -285,6 +285,12 @@ class KindSerializer(EventFieldsMixin, serializers.ModelSerializer):
             raise serializers.ValidationError(
                 {field: [f"An accuser cannot also be the accused: {names}."]}
             )
+
+    def _role_field_named(self, roles: dict) -> str:
+        """The role list an error about all of them names: the first one sent."""
+        fields = [(n, f) for n, f in self.fields.items() if isinstance(f, RoleField)]
+        sent = [n for n, f in fields if f"{ROLE_PREFIX}{f.role}" in roles]
+        return (sent or [fields[0][0]])[0]
 
     def _check_citations(self, citations: list[dict]) -> None:
         for index, data in enumerate(citations):

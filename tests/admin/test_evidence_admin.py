@@ -435,16 +435,10 @@ def test_another_spelling_of_a_known_url_links_the_existing_source(editor_client
 
 # --- bounded inlines ------------------------------------------------------------------------
 
+
 # Django's InlineModelAdmin does not pass a ``validate_max`` class attribute to the formset (only
 # get_formset(validate_max=True) does, as actors/admin.py's alias inline has it): the events'
 # inlines then save every row up to max_num + 1000.
-INLINE_LIMIT_IGNORED = pytest.mark.xfail(
-    strict=True,
-    reason="CitationInline and ParticipantInline set validate_max as a class attribute, which "
-    "the admin ignores: rows beyond max_num are saved",
-)
-
-
 def add_meeting_with_delegations(client, count: int):
     actors = [ActorFactory() for _ in range(count)]
     data = proposal_form(ConflictFactory(), participants=[(a, "delegation") for a in actors])
@@ -464,7 +458,6 @@ def test_citation_rows_at_the_limit_are_saved(editor_client):
     assert Citation.objects.count() == Event.MAX_CITATIONS
 
 
-@INLINE_LIMIT_IGNORED
 def test_one_citation_row_more_than_the_limit_is_a_formset_error(editor_client):
     page = add_proposal_with_citations(editor_client, Event.MAX_CITATIONS + 1)
 
@@ -480,7 +473,6 @@ def test_participant_rows_at_the_limit_are_saved(editor_client):
     assert Meeting.objects.get().participants.count() == Event.MAX_PARTICIPANTS
 
 
-@INLINE_LIMIT_IGNORED
 def test_one_participant_row_more_than_the_limit_is_a_formset_error(editor_client):
     page = add_meeting_with_delegations(editor_client, Event.MAX_PARTICIPANTS + 1)
 

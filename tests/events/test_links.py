@@ -526,11 +526,6 @@ def test_the_refusal_names_every_published_record_in_date_order(war):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="change_status takes the selection in its order: a proposal before the records "
-    "linking to it is refused although they are retracted in the same step",
-)
 def test_retracting_a_proposal_together_with_its_linking_records_retracts_all(war):
     reviewer = UserFactory(username="reviewer", groups=["Reviewers"])
     proposal = ProposalFactory(conflict=war, title="Easter truce", editorial_status="published")
