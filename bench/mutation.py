@@ -39,8 +39,16 @@ TESTS = [
     "tests/events/test_edges.py",
     "tests/events/test_text_edges.py",
     "tests/events/test_constraints.py",
+    "tests/events/test_evidence.py",
+    "tests/events/test_links.py",
+    "tests/events/test_dates.py",
     "tests/admin/test_workflow.py",
     "tests/api/test_workflow.py",
+    "tests/api/test_limits.py",
+    "tests/admin/test_evidence_admin.py",
+    "tests/api/test_writes.py",
+    "tests/admin/test_curation.py",
+    "tests/admin/test_review_fixes.py",
 ]
 PYTEST = ["-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "--reuse-db"]
 
