@@ -237,7 +237,7 @@ class CitationFormSet(forms.BaseInlineFormSet):
             and not form.cleaned_data.get("DELETE")
             and form.cleaned_data.get("source")
         ]
-        errors = event_date_errors(self.instance, sources, future=False)
+        errors = event_date_errors(self.instance, sources)
         if errors:
             raise ValidationError(
                 [
@@ -384,7 +384,7 @@ class EventAdminBase(CuratedAdmin):
         # A restored date is checked against the articles the event cites now (the change
         # form checks it in its citation rows).
         sources = Source.objects.filter(citations__event=obj).distinct()
-        return event_date_errors(obj, sources, future=False)
+        return event_date_errors(obj, sources)
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)

@@ -144,9 +144,8 @@ class Source(ConstraintErrorsOnFieldsMixin, models.Model):
         try:
             super().validate_constraints(exclude)
         except ValidationError as error:
-            existing = Source.objects.exclude(pk=self.pk).filter(url=self.url).first()
-            if existing is None or "url" not in error.error_dict:
-                raise
+            # The URL's unique constraint is the only one a source has.
+            existing = Source.objects.exclude(pk=self.pk).get(url=self.url)
             error.error_dict["url"] = [
                 ValidationError(
                     "A source with this URL already exists: “%(title)s” (source %(id)s).",
@@ -208,7 +207,7 @@ class Source(ConstraintErrorsOnFieldsMixin, models.Model):
                 self if s.pk == self.pk else s
                 for s in Source.objects.filter(citations__event=event).distinct()
             ]
-            if event_date_errors(event.as_kind(), sources, future=False):
+            if event_date_errors(event.as_kind(), sources):
                 misdated.append(event)
         return misdated
 
@@ -216,9 +215,9 @@ class Source(ConstraintErrorsOnFieldsMixin, models.Model):
         """Keep each quote the article's own words after its text changed (spacing, quote
         marks): citations are stored as the exact span they cite."""
         for citation in self.citations.all():
-            span = article_span(citation.quote, self.body)
-            if span is not None and span != citation.quote:
-                citation.quote = span
+            typed = citation.quote
+            citation.source = self
+            if citation.anchor_quote() and citation.quote != typed:
                 citation.save(update_fields=["quote"])
 
     def clean_fields(self, exclude=None) -> None:
@@ -414,7 +413,7 @@ class Event(ConstraintErrorsOnFieldsMixin, models.Model):
 
     def clean(self) -> None:
         super().clean()
-        errors = event_date_errors(self, sources=())
+        errors = future_date_errors(self)
         links = {
             name: [getattr(self, name)]
             for name in LINK_FIELDS.get(type(self), ())
@@ -876,8 +875,6 @@ def link_errors(event: Event, links: dict) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for name, proposals in links.items():
         for proposal in proposals:
-            if proposal is None:
-                continue
             if event.conflict_id and proposal.conflict_id != event.conflict_id:
                 message = (
                     f"“{proposal}” belongs to another conflict ({proposal.conflict}): a record "
@@ -901,28 +898,37 @@ def _as_local_date(moment: datetime.datetime) -> datetime.date:
     return moment.date() if timezone.is_naive(moment) else timezone.localdate(moment)
 
 
-def event_date_errors(event: Event, sources, future: bool = True) -> dict[str, list[str]]:
-    """Why an event's dates cannot be right: a date ahead of today (a day's slack for time
-    zones), or a date after the newest article it cites was published (the same slack)."""
-    errors: dict[str, list[str]] = {}
-    dated = {name: getattr(event, name, None) for name in ("date", "end_date", "incident_date")}
-    dated = {name: day for name, day in dated.items() if isinstance(day, datetime.date)}
-    if future:
-        today = timezone.localdate()
-        for name, day in dated.items():
-            if day > today + DATE_SLACK:
-                errors[name] = [f"{day.isoformat()} is in the future (today is {today})."]
+def _dates_of(event: Event) -> dict[str, datetime.date]:
+    days = {name: getattr(event, name, None) for name in ("date", "end_date", "incident_date")}
+    return {name: day for name, day in days.items() if isinstance(day, datetime.date)}
+
+
+def future_date_errors(event: Event) -> dict[str, list[str]]:
+    """A date ahead of today (a day's slack for time zones) cannot have happened yet."""
+    today = timezone.localdate()
+    return {
+        name: [f"{day.isoformat()} is in the future (today is {today})."]
+        for name, day in _dates_of(event).items()
+        if day > today + DATE_SLACK
+    }
+
+
+def event_date_errors(event: Event, sources) -> dict[str, list[str]]:
+    """An event (or incident) dated after the newest article it cites was published (a day's
+    slack for time zones): an article reports what happened before it."""
     published = [_as_local_date(s.published_at) for s in sources if s.published_at]
-    if published:
-        newest = max(published)
-        for name in ("date", "incident_date"):
-            day = dated.get(name)
-            if day is not None and name not in errors and day > newest + DATE_SLACK:
-                errors[name] = [
-                    f"{day.isoformat()} is after the newest article it cites was published "
-                    f"({newest.isoformat()}): an article reports what happened before it."
-                ]
-    return errors
+    if not published:
+        return {}
+    newest = max(published)
+    dates = _dates_of(event)
+    return {
+        name: [
+            f"{dates[name].isoformat()} is after the newest article it cites was published "
+            f"({newest.isoformat()}): an article reports what happened before it."
+        ]
+        for name in ("date", "incident_date")
+        if name in dates and dates[name] > newest + DATE_SLACK
+    }
 
 
 def linked_proposals(event: Event) -> list[Proposal]:

@@ -321,7 +321,7 @@ class KindSerializer(EventFieldsMixin, serializers.ModelSerializer):
             sources = list(Source.objects.filter(citations__event=self.instance).distinct())
         else:
             sources = []
-        errors = event_date_errors(event, sources, future=False)
+        errors = event_date_errors(event, sources)
         if errors:
             raise serializers.ValidationError(errors)
 
