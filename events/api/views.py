@@ -110,11 +110,11 @@ class WorkflowViewSet(ConcurrencyMixin, EventViewSetMixin, viewsets.ModelViewSet
             if transition in ("publish", "retract")
             else f"{opts.app_label}.change_{opts.model_name}"
         )
+        if not request.user.has_perm(needed):
+            raise PermissionDenied(f"You may not {transition.replace('_', ' ')} events.")
         with transaction.atomic():
             self.lock_and_check()
             event = self.get_object()
-            if not request.user.has_perm(needed):
-                raise PermissionDenied(f"You may not {transition.replace('_', ' ')} events.")
             result = services.change_status([event], transition, request.user)
         if result.skipped:
             return APIResponse({"detail": result.skipped[0]}, status=status.HTTP_409_CONFLICT)

@@ -73,3 +73,12 @@ def test_editor_cannot_change_a_published_record(editor_api, reviewer_api):
 def test_anonymous_cannot_take_a_step(anonymous):
     proposal = cited(editorial_status=Event.Status.PUBLISHED)
     assert anonymous.post(f"/api/v1/proposals/{proposal.pk}/retract/").status_code == 401
+
+
+def test_a_step_the_user_may_not_take_is_refused_before_its_version_is_compared(editor_api):
+    proposal = CitationFactory(event=ProposalFactory(editorial_status="in_review")).event
+    response = editor_api.post(
+        f"/api/v1/proposals/{proposal.pk}/publish/", HTTP_IF_MATCH='"stale"', format="json"
+    )
+    assert response.status_code == 403
+    assert Event.objects.get(pk=proposal.pk).editorial_status == "in_review"
