@@ -69,7 +69,11 @@ class SlugsField(CommaSeparatedField):
         unknown = [v for v in values if v not in found]
         if unknown:
             noun = self.model._meta.verbose_name
-            raise forms.ValidationError(f"Unknown {noun}: {', '.join(unknown)}.")
+            # The values travel as params: a "%" typed by a client is text, not a format.
+            raise forms.ValidationError(
+                "Unknown %(noun)s: %(values)s.",
+                params={"noun": noun, "values": ", ".join(unknown)},
+            )
         # An old and a current slug of one record name it once.
         return list({obj.pk: obj for obj in found.values()}.values())
 
@@ -83,7 +87,8 @@ class ChoicesField(CommaSeparatedField):
         bad = [v for v in values if v not in self.valid]
         if bad:
             raise forms.ValidationError(
-                f"Unknown value: {', '.join(bad)}. Expected one of: {', '.join(self.valid)}."
+                "Unknown value: %(values)s. Expected one of: %(valid)s.",
+                params={"values": ", ".join(bad), "valid": ", ".join(self.valid)},
             )
         return values
 
