@@ -534,14 +534,16 @@ class Citation(models.Model):
 
 class ProposalQuerySet(EventQuerySet):
     def in_effect_on(self, day) -> "ProposalQuerySet":
-        """Proposals in effect on ``day``: the effective period when known, else the proposed."""
+        """Proposals in effect on ``day``: of those whose outcome says they took effect, the
+        effective period when known, else the proposed one. A proposed, rejected or withdrawn
+        offer, or one under consideration, was never in effect, whatever its dates."""
         effective = Q(effective_from__isnull=False, effective_from__lte=day) & (
             Q(ended_on__isnull=True) | Q(ended_on__gte=day)
         )
         proposed = Q(
             effective_from__isnull=True, proposed_start__isnull=False, proposed_start__lte=day
         ) & (Q(proposed_end__isnull=True) | Q(proposed_end__gte=day))
-        return self.filter(effective | proposed)
+        return self.filter(effective | proposed, outcome__in=Proposal.TOOK_EFFECT)
 
 
 class Proposal(Event):
@@ -601,6 +603,15 @@ class Proposal(Event):
         EXPIRED = "expired", "Expired"
         COLLAPSED = "collapsed", "Collapsed"
         WITHDRAWN = "withdrawn", "Withdrawn"
+
+    # The outcomes of a proposal that took effect (DESIGN.md: "in effect on a day").
+    TOOK_EFFECT = (
+        Outcome.ACCEPTED,
+        Outcome.PARTIALLY_ACCEPTED,
+        Outcome.IN_EFFECT,
+        Outcome.EXPIRED,
+        Outcome.COLLAPSED,
+    )
 
     proposal_kind = models.CharField(max_length=20, choices=ProposalKind)
     scope = models.CharField(max_length=25, choices=Scope, blank=True)

@@ -667,6 +667,7 @@ def periods(db):
     """Proposals with effective and proposed periods, named by what they are."""
 
     def proposal(**fields):
+        fields.setdefault("outcome", "accepted")
         return published(ProposalFactory, date=d("2025-03-01"), **fields)
 
     return {
@@ -707,6 +708,36 @@ def test_in_effect_on_uses_the_effective_period_when_known_else_the_proposed(
 ):
     found = ids(anonymous, endpoint, in_effect_on=day)
     assert {name for name, p in periods.items() if p.pk in found} == in_effect
+
+
+NEVER_IN_EFFECT = ["proposed", "under_consideration", "rejected", "withdrawn"]
+TOOK_EFFECT = ["accepted", "partially_accepted", "in_effect", "expired", "collapsed"]
+
+
+@pytest.mark.parametrize("outcome", NEVER_IN_EFFECT + TOOK_EFFECT)
+@pytest.mark.parametrize("endpoint", ["proposals", "events"])
+def test_in_effect_on_counts_only_proposals_whose_outcome_says_they_took_effect(
+    anonymous, endpoint, outcome
+):
+    by_proposed = published(
+        ProposalFactory,
+        outcome=outcome,
+        proposed_start=d("2025-04-19"),
+        proposed_end=d("2025-04-21"),
+    )
+    by_effective = published(
+        ProposalFactory,
+        outcome=outcome,
+        effective_from=d("2025-04-19"),
+        ended_on=d("2025-04-21"),
+    )
+    expected = {by_proposed.pk, by_effective.pk} if outcome in TOOK_EFFECT else set()
+    assert set(ids(anonymous, endpoint, in_effect_on="2025-04-20")) == expected
+
+
+def test_the_outcomes_that_took_effect_are_the_models():
+    assert sorted(Proposal.TOOK_EFFECT) == sorted(TOOK_EFFECT)
+    assert sorted(NEVER_IN_EFFECT + TOOK_EFFECT) == sorted(Proposal.Outcome.values)
 
 
 def test_in_effect_on_on_the_timeline_returns_only_proposals(anonymous, periods):

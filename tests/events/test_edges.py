@@ -694,7 +694,7 @@ def in_effect(day):
     [("Truce", "effective_from", "ended_on"), ("Offer", "proposed_start", "proposed_end")],
 )
 def test_in_effect_on_the_first_and_last_day_of_the_period(title, start, end):
-    ProposalFactory(title=title, **{start: DAY, end: DAY + 2 * ONE_DAY})
+    ProposalFactory(title=title, outcome="accepted", **{start: DAY, end: DAY + 2 * ONE_DAY})
     assert in_effect(DAY - ONE_DAY) == set()
     assert in_effect(DAY) == {title}
     assert in_effect(DAY + 2 * ONE_DAY) == {title}
@@ -702,14 +702,14 @@ def test_in_effect_on_the_first_and_last_day_of_the_period(title, start, end):
 
 
 def test_open_ended_periods_stay_in_effect():
-    ProposalFactory(title="Truce", effective_from=DAY)
-    ProposalFactory(title="Offer", proposed_start=DAY)
+    ProposalFactory(title="Truce", outcome="in_effect", effective_from=DAY)
+    ProposalFactory(title="Offer", outcome="accepted", proposed_start=DAY)
     assert in_effect(DAY - ONE_DAY) == set()
     assert in_effect(DAY + 365 * ONE_DAY) == {"Truce", "Offer"}
 
 
 def test_a_proposal_without_periods_is_never_in_effect():
-    ProposalFactory(title="Talks", proposed_end=DAY, ended_on=DAY)
+    ProposalFactory(title="Talks", outcome="accepted", proposed_end=DAY, ended_on=DAY)
     assert in_effect(DAY) == set()
     assert in_effect(DAY - ONE_DAY) == set()
 
@@ -717,6 +717,7 @@ def test_a_proposal_without_periods_is_never_in_effect():
 def test_the_effective_period_overrides_the_proposed_one():
     ProposalFactory(
         title="Late truce",
+        outcome="expired",
         proposed_start=DAY,
         proposed_end=DAY + 9 * ONE_DAY,
         effective_from=DAY + 5 * ONE_DAY,

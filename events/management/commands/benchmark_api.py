@@ -614,7 +614,10 @@ def questions() -> list[Question]:
             "proposals in_effect_on",
             f"/api/v1/proposals/?in_effect_on={day}",
             f"""SELECT e.id FROM events_proposal p JOIN events_event e ON e.id = p.event_ptr_id
-                WHERE e.editorial_status = 'published' AND (
+                WHERE e.editorial_status = 'published'
+                AND p.outcome IN ('accepted', 'partially_accepted', 'in_effect', 'expired',
+                                  'collapsed')
+                AND (
                     (p.effective_from <= %s AND (p.ended_on IS NULL OR p.ended_on >= %s))
                     OR (p.effective_from IS NULL AND p.proposed_start <= %s
                         AND (p.proposed_end IS NULL OR p.proposed_end >= %s)))
