@@ -71,9 +71,9 @@ EQUIVALENT: dict[tuple[str, int, str], str] = {
     (M, 402, "Gt -> GtE"): "an end on the period's last day sets period_end to that same day",
     (M, 412, "drop operand 2 of Or"): "full_clean() always passes a set to clean_fields()",
     (M, 518, "return None"): "callers test the result's truth only",
-    (M, 538, "drop filter condition effective_from__isnull"): "effective_from__lte beside it "
+    (M, 540, "drop filter condition effective_from__isnull"): "effective_from__lte beside it "
     "already excludes NULL",
-    (M, 541, "drop filter condition proposed_start__isnull"): "proposed_start__lte beside it "
+    (M, 543, "drop filter condition proposed_start__isnull"): "proposed_start__lte beside it "
     "already excludes NULL",
     (S, 80, "drop operand 1 of And"): "only a retraction can meet published records linking "
     "to the proposal: published records never link to unpublished proposals",
