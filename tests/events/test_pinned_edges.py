@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from actors.models import Actor
 from events import services
-from events.models import Citation, Conflict, Event
+from events.models import Citation, Conflict, Event, Proposal
 from tests.factories import (
     AccusationFactory,
     ActorFactory,
@@ -119,3 +119,11 @@ def test_an_article_text_saved_without_validation_leaves_orphaned_quotes_as_type
 
     citation.refresh_from_db()
     assert citation.quote == "30-day truce"
+
+
+@pytest.mark.parametrize("outcome", ["proposed", "under_consideration", "rejected", "withdrawn"])
+def test_an_offer_that_never_took_effect_is_not_in_effect_whatever_its_dates(outcome):
+    day = datetime.date(2025, 4, 20)
+    ProposalFactory(outcome=outcome, proposed_start=day, effective_from=day)
+    ProposalFactory(outcome=outcome, proposed_start=day)
+    assert not Proposal.objects.in_effect_on(day).exists()
