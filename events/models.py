@@ -200,13 +200,22 @@ class Source(ConstraintErrorsOnFieldsMixin, models.Model):
     def misdated_events(self) -> list["Event"]:
         """Events citing this article that its (new) publication time would leave dated
         after the newest article they cite."""
-        events = Event.objects.filter(citations__source=self).distinct().order_by("date", "id")
+        # Each event's kind and cited articles come with it: no query per event.
+        events = (
+            Event.objects.filter(citations__source=self)
+            .distinct()
+            .order_by("date", "id")
+            .select_related(*KIND_RELATED_NAME.values())
+            .prefetch_related(
+                models.Prefetch(
+                    "citations",
+                    queryset=Citation.objects.select_related("source").defer("source__body"),
+                )
+            )
+        )
         misdated = []
         for event in events:
-            sources = [
-                self if s.pk == self.pk else s
-                for s in Source.objects.filter(citations__event=event).distinct()
-            ]
+            sources = [self if c.source_id == self.pk else c.source for c in event.citations.all()]
             if event_date_errors(event.as_kind(), sources):
                 misdated.append(event)
         return misdated
