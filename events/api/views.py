@@ -28,6 +28,7 @@ from ..models import (
 )
 from . import filters
 from . import serializers as event_serializers
+from .exports import ExportMixin
 from .permissions import (
     ReadPublishedWriteWithModelPerms,
     ReviewersChangePublished,
@@ -37,7 +38,7 @@ from .permissions import (
 ID_PATTERN = "[0-9]{1,18}"
 
 
-class EventViewSetMixin:
+class EventViewSetMixin(ExportMixin):
     """Visibility and the prefetches every event list needs.
 
     Public readers see published records, plus (with updated_after) the records retracted

@@ -25,6 +25,14 @@ ACTIONS = [
         for kind in ("proposals", "responses", "meetings", "accusations")
         for step in ("submit", "publish", "retract", "return-to-draft")
     ),
+    *(
+        f"/api/v1/{prefix}/export.{extension}"
+        for prefix in (
+            *("events", "proposals", "responses", "meetings", "accusations"),
+            *("participants", "citations"),
+        )
+        for extension in ("csv", "jsonl")
+    ),
 ]
 # The contract's timeline filters, and pagination.
 TIMELINE_FILTERS = CONTRACT_FILTERS | {"page", "page_size"}
