@@ -3,8 +3,10 @@
 from collections import Counter
 
 from django.db import transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Case, Count, F, Prefetch, Q, Value, When
 from django.db.models.functions import TruncMonth
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -38,11 +40,20 @@ from .permissions import (
 ID_PATTERN = "[0-9]{1,18}"
 
 
+# The only filters that select tombstones: what a mirror syncs by. Any other filter would
+# reveal the retracted record's hidden content by including or excluding it.
+TOMBSTONE_FILTERS = ("updated_after", "kind", "conflict")
+
+
 class EventViewSetMixin(ExportMixin):
     """Visibility and the prefetches every event list needs.
 
     Public readers see published records, plus (with updated_after) the records retracted
     since then as tombstones. Editors and reviewers see every status.
+
+    A tombstone reveals nothing of what was retracted: it is selected by updated_after, kind
+    (a kind's endpoint is its own kind) and conflict only, whatever the other filters say,
+    and comes after the published rows, ordered by (updated_at, id), whatever the ordering.
     """
 
     related: tuple[str, ...] = ()
@@ -78,10 +89,49 @@ class EventViewSetMixin(ExportMixin):
             visible.append(Event.Status.RETRACTED)
         return queryset.filter(editorial_status__in=visible)
 
+    def filter_queryset(self, queryset):
+        if self._sees_unpublished():
+            return super().filter_queryset(queryset)
+        # Every filter and the ordering apply to the published rows; a bad value is a 400.
+        # The filter set is validated once: its values then select the tombstones.
+        backend = DjangoFilterBackend()
+        filterset = backend.get_filterset(
+            self.request, queryset.filter(editorial_status=Event.Status.PUBLISHED), self
+        )
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        rows = filterset.qs
+        values = filterset.form.cleaned_data
+        if values.get("updated_after") is None:
+            return rows
+        tombstones = queryset.filter(editorial_status=Event.Status.RETRACTED)
+        for name in TOMBSTONE_FILTERS:
+            if name in filterset.filters:
+                tombstones = filterset.filters[name].filter(tombstones, values.get(name))
+        return with_tombstones_last(rows, tombstones)
+
     def get_serializer_context(self):
         context = super().get_serializer_context()
         context["sees_unpublished"] = self._sees_unpublished()
         return context
+
+
+def with_tombstones_last(rows, tombstones):
+    """One queryset of ``rows`` in their order, then ``tombstones`` by (updated_at, id): the
+    keys of ``rows``' ordering are blank for a tombstone, so its hidden content places it
+    nowhere. One query, so that count and pages stay exact."""
+    if rows.query.distinct or tombstones.query.distinct:
+        rows, tombstones = rows.distinct(), tombstones.distinct()
+    ordering = rows.query.order_by or rows.model._meta.ordering
+    is_tombstone = Q(editorial_status=Event.Status.RETRACTED)
+    keys = [Case(When(is_tombstone, then=Value(1)), default=Value(0))]
+    for key in ordering:
+        if isinstance(key, str):
+            name = key.removeprefix("-")
+            masked = Case(When(~is_tombstone, then=F(name)))
+            key = masked.desc() if key.startswith("-") else masked.asc()
+        keys.append(key)
+    return (rows | tombstones).order_by(*keys, "updated_at", "pk")
 
 
 class EventViewSet(EventViewSetMixin, viewsets.ReadOnlyModelViewSet):
