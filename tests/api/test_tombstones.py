@@ -8,6 +8,7 @@ an hour ahead, so that each test sees exactly its own records and can assert who
 """
 
 import datetime
+import json
 
 import pytest
 from django.utils import timezone
@@ -349,3 +350,20 @@ def test_editors_filters_apply_to_retracted_records_as_to_any(db, since):
 
     assert row_ids(body) == [matching.pk]
     assert body["results"][0]["title"] == "Easter truce"
+
+
+@pytest.mark.parametrize("endpoint", ["events", "proposals"])
+def test_exports_hold_the_same_tombstones_as_the_list(anonymous, since, endpoint):
+    matching = ProposalFactory(title="Easter truce", editorial_status=PUBLISHED)
+    ProposalFactory(title="Prisoner exchange", editorial_status=PUBLISHED)
+    retracted = ProposalFactory(title="Prisoner exchange", editorial_status=RETRACTED)
+    stamp(matching, retracted)
+
+    response = anonymous.get(
+        f"{API}/{endpoint}/export.jsonl",
+        {"updated_after": since.isoformat(), "q": "easter", "ordering": "title"},
+    )
+
+    assert response.status_code == 200
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert [json.loads(line)["id"] for line in lines] == [matching.pk, retracted.pk]
