@@ -19,6 +19,7 @@ dropped at the end.
 """
 
 import argparse
+import http.client
 import os
 import secrets
 import socket
@@ -186,7 +187,10 @@ def measure(url: str, timeout: int) -> dict:
 
     def sample() -> None:
         while not done.is_set():
-            samples.append(rss_kib(server.worker))
+            try:
+                samples.append(rss_kib(server.worker))
+            except FileNotFoundError:  # the worker was killed (its timeout)
+                return
             time.sleep(SAMPLE_SECONDS)
 
     try:
@@ -195,18 +199,22 @@ def measure(url: str, timeout: int) -> dict:
         sampler.start()
         started = time.perf_counter()
         size = lines = 0
+        complete = True
         with (
             urllib.request.urlopen(server.url(EXPORT_PATH)) as reply,
             open(os.devnull, "wb") as sink,
         ):
-            while block := reply.read(1 << 16):
-                size += len(block)
-                lines += block.count(b"\n")
-                sink.write(block)
+            try:
+                while block := reply.read(1 << 16):
+                    size += len(block)
+                    lines += block.count(b"\n")
+                    sink.write(block)
+            except http.client.IncompleteRead:
+                complete = False  # the worker died mid-stream: gunicorn's timeout
         seconds = time.perf_counter() - started
         done.set()
         sampler.join()
-        end = rss_kib(server.worker)
+        end = rss_kib(server.worker) if complete else samples[-1]
     finally:
         server.stop()
     return {
@@ -217,6 +225,7 @@ def measure(url: str, timeout: int) -> dict:
         "peak": max([start, end, *samples]),
         "end": end,
         "samples": len(samples),
+        "complete": complete,
     }
 
 
@@ -227,7 +236,8 @@ def report(events: int, result: dict) -> None:
         f"{result['seconds']:>6.1f} s  ({result['rows'] / result['seconds']:,.0f} rows/s)   "
         f"RSS start {result['start'] / mib:.1f} MiB  peak {result['peak'] / mib:.1f} MiB "
         f"(+{(result['peak'] - result['start']) / mib:.1f})  end {result['end'] / mib:.1f} MiB"
-        f"   [{result['samples']} samples]",
+        f"   [{result['samples']} samples]"
+        + ("" if result["complete"] else "   INCOMPLETE: the worker was killed (--timeout)"),
         flush=True,
     )
 

@@ -69,6 +69,18 @@ def csv_header(serializer, first_rows: list[dict]) -> list[str]:
     return header
 
 
+# Characters that are not "\n" but that some readers (Python's str.splitlines) take for a line
+# break; JSON lets them be written escaped.
+LINE_BREAKS = {ord(c): f"\\u{ord(c):04x}" for c in "\x85\u2028\u2029"}
+
+
+def json_line(row: dict) -> str:
+    """One row as one line of JSON: compact like the list's JSON, UTF-8, and with no character
+    a reader could split the line at."""
+    text = json.dumps(row, cls=JSONEncoder, ensure_ascii=False, separators=(",", ":"))
+    return text.translate(LINE_BREAKS) + "\n"
+
+
 def export_action(extension: str, media_type: str, description: str):
     """A list route ``export.<extension>`` taking the list's filters, documented as a file."""
 
@@ -125,9 +137,7 @@ class ExportMixin:
         # An empty export is an empty file, but its filters are still checked first.
         first = next(serialized, [])
         for chunk in chain([first], serialized):
-            yield "".join(
-                json.dumps(row, cls=JSONEncoder, ensure_ascii=False) + "\n" for row in chunk
-            )
+            yield "".join(json_line(row) for row in chunk)
 
     @export_action(
         "csv",

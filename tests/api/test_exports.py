@@ -323,3 +323,13 @@ def test_the_schema_documents_an_export_with_the_lists_filters(anonymous, endpoi
         exported = {p["name"] for p in operation["parameters"]}
         assert exported == listed - {"page", "page_size", "format"}
         assert list(operation["responses"]["200"]["content"]) == [media_type]
+
+
+def test_a_jsonl_row_stays_on_one_line_whatever_its_text(anonymous, timeline):
+    title = "Line\u2028separator, next\x85line, paragraph\u2029end, new\nline"
+    ProposalFactory(conflict=ConflictFactory(slug="war"), title=title, editorial_status=PUBLISHED)
+
+    text = body(anonymous.get("/api/v1/proposals/export.jsonl", {"q": "separator"}))
+
+    assert len(text.splitlines()) == 1
+    assert json.loads(text)["title"] == title
