@@ -6,6 +6,7 @@ import io
 import json
 
 import pytest
+from django.db import connection
 
 from events.api.exports import ExportMixin
 from events.models import Event, Participant
@@ -333,3 +334,23 @@ def test_a_jsonl_row_stays_on_one_line_whatever_its_text(anonymous, timeline):
 
     assert len(text.splitlines()) == 1
     assert json.loads(text)["title"] == title
+
+
+def server_side_cursors() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_cursors WHERE name LIKE '_django_curs_%%'")
+        return [name for (name,) in cursor.fetchall()]
+
+
+def test_postgresql_streams_an_export_from_a_server_side_cursor(anonymous, timeline, small_chunks):
+    if connection.vendor != "postgresql":
+        pytest.skip("a named cursor is PostgreSQL's")
+    stream = iter(anonymous.get("/api/v1/events/export.jsonl").streaming_content)
+
+    first = next(stream)
+    while_streaming = server_side_cursors()
+    rest = b"".join(stream)
+
+    assert len(while_streaming) == 1  # the rows not yet sent wait in the database
+    assert server_side_cursors() == []  # and the cursor is closed at the end
+    assert (first + rest).decode().count("\n") == 16
