@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 
-from events.api.filters import ChoicesFilter, SlugsFilter, UpdatedAfterFilter
+from lib.filters import ChoicesFilter, SlugsFilter, StableOrderingFilter, UpdatedAfterFilter
 
 from ..models import Actor, ActorAlias, Affiliation
 
@@ -16,7 +16,7 @@ class ActorFilterSet(django_filters.FilterSet):
     )
     q = django_filters.CharFilter(method="filter_q", help_text="Substring of name or alias.")
     updated_after = UpdatedAfterFilter()
-    ordering = django_filters.OrderingFilter(fields=["name", "slug"])
+    ordering = StableOrderingFilter(fields=["name", "slug"], help_text="name, -name, slug, -slug")
 
     class Meta:
         model = Actor
@@ -31,8 +31,8 @@ class ActorFilterSet(django_filters.FilterSet):
 
 
 class AffiliationFilterSet(django_filters.FilterSet):
-    person = SlugsFilter(model=Actor, field_name="person", lookup_expr="in")
-    organization = SlugsFilter(model=Actor, field_name="organization", lookup_expr="in")
+    person = SlugsFilter(model=Actor, field_name="person")
+    organization = SlugsFilter(model=Actor, field_name="organization")
     on = django_filters.DateFilter(method="filter_on", help_text="Held on this day.")
     updated_after = UpdatedAfterFilter()
 

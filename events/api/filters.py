@@ -1,20 +1,24 @@
 """FilterSets for the event endpoints, named exactly as the API contract.
 
-Actor and kind filters take several comma-separated values meaning any of them; a value that
-names no actor, conflict or choice is a 400 that names the filter.
+Actor, kind, id and ordering filters take several values (a comma list, repeated keys or both)
+meaning any of them; a value that names no actor, conflict or choice is a 400 that names the
+filter. The filter classes and the strict checks of every parameter are ``lib.filters``'.
 """
 
-import datetime
-
 import django_filters
-from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 from actors.models import Actor
+from lib.filters import (
+    ChoicesFilter,
+    IdFilter,
+    SlugsFilter,
+    StableOrderingFilter,
+    StrictBooleanFilter,
+    UpdatedAfterFilter,
+)
 
 from ..models import (
     Citation,
@@ -33,150 +37,6 @@ from ..models import (
 SEARCH_CONFIG = "english"
 EVENT_SEARCH_VECTOR = SearchVector("title", "summary", config=SEARCH_CONFIG)
 CITATION_SEARCH_VECTOR = SearchVector("quote", config=SEARCH_CONFIG)
-
-
-class CommaSeparatedField(forms.CharField):
-    """A comma-separated list of values, each checked by ``clean_values``."""
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        values = [v.strip() for v in value.split(",") if v.strip()]
-        if not values:
-            return None
-        return self.clean_values(values)
-
-    def clean_values(self, values: list[str]):
-        return values
-
-
-class SlugsField(CommaSeparatedField):
-    """Slugs of existing records of ``model`` (one query for the whole list). A model whose
-    manager has ``by_slugs`` (actors) also answers to old slugs, with the record each now
-    names."""
-
-    def __init__(self, *args, model=None, **kwargs):
-        self.model = model
-        super().__init__(*args, **kwargs)
-
-    def clean_values(self, values):
-        objects = self.model.objects
-        if hasattr(objects, "by_slugs"):
-            found = objects.by_slugs(values)
-        else:
-            found = {obj.slug: obj for obj in objects.filter(slug__in=values)}
-        unknown = [v for v in values if v not in found]
-        if unknown:
-            noun = self.model._meta.verbose_name
-            # The values travel as params: a "%" typed by a client is text, not a format.
-            raise forms.ValidationError(
-                "Unknown %(noun)s: %(values)s.",
-                params={"noun": noun, "values": ", ".join(unknown)},
-            )
-        # An old and a current slug of one record name it once.
-        return list({obj.pk: obj for obj in found.values()}.values())
-
-
-class ChoicesField(CommaSeparatedField):
-    def __init__(self, *args, choices=(), **kwargs):
-        self.valid = [value for value, _ in choices]
-        super().__init__(*args, **kwargs)
-
-    def clean_values(self, values):
-        bad = [v for v in values if v not in self.valid]
-        if bad:
-            raise forms.ValidationError(
-                "Unknown value: %(values)s. Expected one of: %(valid)s.",
-                params={"values": ", ".join(bad), "valid": ", ".join(self.valid)},
-            )
-        return values
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class SlugsFilter(django_filters.Filter):
-    field_class = SlugsField
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class ChoicesFilter(django_filters.Filter):
-    """Any of several choices; ``field_name`` may cross into a kind (as_proposal__outcome)."""
-
-    field_class = ChoicesField
-
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        return qs.filter(**{f"{self.field_name}__in": value})
-
-
-class StrictBooleanField(forms.Field):
-    def clean(self, value):
-        if value in (None, ""):
-            return None
-        if value in ("true", "True", "1"):
-            return True
-        if value in ("false", "False", "0"):
-            return False
-        raise forms.ValidationError("Expected true or false.")
-
-
-@extend_schema_field(OpenApiTypes.BOOL)
-class StrictBooleanFilter(django_filters.Filter):
-    field_class = StrictBooleanField
-
-    def filter(self, qs, value):
-        if value is None:
-            return qs
-        return qs.filter(**{self.field_name: value})
-
-
-class StableOrderingFilter(django_filters.OrderingFilter):
-    """Ordering with the primary key as the last key, so pages neither repeat nor skip rows
-    among records that share a date or a title."""
-
-    def filter(self, qs, value):
-        qs = super().filter(qs, value)
-        if value:
-            last = qs.query.order_by[-1] if qs.query.order_by else ""
-            qs = qs.order_by(*qs.query.order_by, "-pk" if last.startswith("-") else "pk")
-        return qs
-
-
-class SafeIsoDateTimeField(django_filters.fields.IsoDateTimeField):
-    """An ISO 8601 datetime that can be compared in UTC (years 1 to 9999 there too)."""
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value is not None:
-            try:
-                value.astimezone(datetime.UTC)
-            except OverflowError as error:
-                raise forms.ValidationError(
-                    "Enter a date and time between years 1 and 9999."
-                ) from error
-        return value
-
-
-class UpdatedAfterFilter(django_filters.IsoDateTimeFilter):
-    field_class = SafeIsoDateTimeField
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("field_name", "updated_at")
-        kwargs.setdefault("lookup_expr", "gte")
-        kwargs.setdefault("help_text", "Created or changed since then (ISO 8601 date and time).")
-        super().__init__(**kwargs)
-
-
-class IdFilter(django_filters.NumberFilter):
-    """A record's id: a positive 64-bit integer, or a 400."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**63 - 1)
-        super().__init__(**kwargs)
 
 
 ROLE_FILTERS = {
@@ -213,7 +73,8 @@ def full_text_search(queryset, text: str):
 class EventFilterSet(django_filters.FilterSet):
     """The filters every event endpoint shares; the timeline adds those of each kind."""
 
-    conflict = SlugsFilter(model=Conflict, field_name="conflict", lookup_expr="in")
+    id = IdFilter(field_name="id", help_text="Any of several ids (1,6).")
+    conflict = SlugsFilter(model=Conflict, field_name="conflict")
     actor = SlugsFilter(model=Actor, method="filter_actor", help_text="Any role.")
     include_affiliates = StrictBooleanFilter(
         method="filter_nothing",
@@ -296,7 +157,7 @@ class ProposalFilterSet(EventFilterSet):
 
 class ResponseFilterSet(EventFilterSet):
     stance = ChoicesFilter(field_name="stance", choices=Response.Stance.choices)
-    proposal = IdFilter(field_name="proposal")
+    proposal = IdFilter(field_name="proposal", help_text="About any of several proposals (1,6).")
     roles = ("responder",)
 
     class Meta:
@@ -317,7 +178,7 @@ class AccusationFilterSet(EventFilterSet):
     verification = ChoicesFilter(
         field_name="verification", choices=ViolationAccusation.Verification.choices
     )
-    proposal = IdFilter(field_name="proposal")
+    proposal = IdFilter(field_name="proposal", help_text="About any of several proposals (1,6).")
     roles = ("accuser", "accused")
 
     class Meta:
@@ -336,14 +197,30 @@ class TimelineFilterSet(EventFilterSet):
     outcome = ChoicesFilter(field_name="as_proposal__outcome", choices=Proposal.Outcome.choices)
     stance = ChoicesFilter(field_name="as_response__stance", choices=Response.Stance.choices)
     in_effect_on = django_filters.DateFilter(method=in_effect_on, help_text="YYYY-MM-DD")
+    thread = IdFilter(
+        model=Proposal,
+        method="filter_thread",
+        help_text="Proposal ids: each proposal, its responses and accusations, the meetings that "
+        "discussed or produced it and the proposals that counter, extend or replace it; by date "
+        "unless ordering says otherwise.",
+    )
 
     class Meta:
         model = Event
         fields: list[str] = []
 
+    def filter_thread(self, queryset, name, proposals):
+        members = Q(pk__in=[proposal.pk for proposal in proposals])
+        for proposal in proposals:
+            members |= Q(pk__in=proposal.linked_from().values("pk"))
+        queryset = queryset.filter(members)
+        if self.form.cleaned_data.get("ordering"):
+            return queryset
+        return queryset.order_by("date", "id")
+
 
 class ConflictFilterSet(django_filters.FilterSet):
-    party = SlugsFilter(model=Actor, field_name="parties", lookup_expr="in", distinct=True)
+    party = SlugsFilter(model=Actor, field_name="parties", distinct=True)
     updated_after = UpdatedAfterFilter()
 
     class Meta:
@@ -352,7 +229,7 @@ class ConflictFilterSet(django_filters.FilterSet):
 
 
 class SourceFilterSet(django_filters.FilterSet):
-    outlet = SlugsFilter(model=Actor, field_name="outlet", lookup_expr="in")
+    outlet = SlugsFilter(model=Actor, field_name="outlet")
     language = django_filters.CharFilter(field_name="language", lookup_expr="iexact")
     published_after = django_filters.DateFilter(field_name="published_at__date", lookup_expr="gte")
     published_before = django_filters.DateFilter(field_name="published_at__date", lookup_expr="lte")

@@ -15,6 +15,7 @@ from rest_framework.response import Response as APIResponse
 
 from lib.concurrency import etag_of
 from lib.drf import ConcurrencyMixin
+from lib.filters import check_query_params
 
 from .. import services
 from ..models import (
@@ -263,6 +264,7 @@ class ConflictViewSet(viewsets.ModelViewSet):
     queryset = Conflict.objects.prefetch_related("parties").order_by("name")
 
     def _events(self, conflict):
+        check_query_params(self.request, ("date_after", "date_before", "format"))
         period = PeriodSerializer(data=self.request.query_params)
         period.is_valid(raise_exception=True)
         # Aggregates describe the public record, for every reader alike.

@@ -17,12 +17,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from actors.models import Actor
-from events.api.filters import (
-    ChoicesFilter,
-    ProposalFilterSet,
-    SlugsFilter,
-    StrictBooleanFilter,
-)
+from events.api.filters import ProposalFilterSet
+from lib.filters import ChoicesFilter, IdFilter, SlugsFilter, StrictBooleanFilter
 from events.api.urls import router
 from events.models import Event, Participant, Proposal
 from tests.api.contract import CONTRACT_FILTERS
@@ -1091,14 +1087,14 @@ def bad_value(f: django_filters.Filter) -> str | None:
         return "no-such-slug"
     if isinstance(f, ChoicesFilter):
         return "no_such_choice"
+    if isinstance(f, IdFilter):
+        return "one"
     if isinstance(f, StrictBooleanFilter):
         return "maybe"
     if isinstance(f, django_filters.IsoDateTimeFilter):
         return "yesterday"
     if isinstance(f, django_filters.DateFilter):
         return "2025-02-30"
-    if isinstance(f, django_filters.NumberFilter):
-        return "one"
     return None
 
 

@@ -57,6 +57,15 @@ EXPECTATIONS = {
             {"accuser": "ukraine", "accused": "russia", "count": 1},
         ]
     ),
+    "/api/v1/events/?kind=meeting&kind=response&date_after=2025-03-01&date_before=2025-03-31"
+    "&ordering=date": lambda r: (
+        titles(r.json())
+        == [
+            "Parallel talks in Saudi Arabia",
+            "Russia rejects the full 30-day ceasefire",
+            "Ukraine accepts the full 30-day ceasefire",
+        ]
+    ),
     "/api/v1/actors/?name=the%20Kremlin": lambda r: (
         [a["slug"] for a in r.json()["results"]] == ["russia"]
     ),

@@ -1,0 +1,334 @@
+"""Query parameters of the API's lists, strict: filters both apps share and the backend that
+checks every parameter of a request.
+
+A list-valued filter (slugs, choices, ids, ordering) takes several values as a comma list, as
+repeated keys, or both: ``kind=proposal&kind=response`` is ``kind=proposal,response``. Any
+other parameter is given at most once. A parameter the list does not know, an empty value, an
+empty item of a list or a malformed value is a 400 that names the parameter.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+import django_filters
+from django import forms
+from django_filters.fields import BaseCSVField
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError
+
+# Records' ids: positive 64-bit integers (PostgreSQL's bigint).
+MAX_ID = 2**63 - 1
+# What a detail (read, write or delete of one record) accepts.
+DETAIL_PARAMS = ("format", "fields")
+# The actions on one record whose query parameters the backend checks; the other actions on
+# one record (workflow steps, aggregates) check their own with ``check_query_params``.
+DETAIL_ACTIONS = {"retrieve", "update", "partial_update", "destroy"}
+
+EMPTY = "Empty value: give a value or leave the parameter out."
+EMPTY_ITEM = "Empty value in the list."
+REPEATED = "Given more than once: this parameter takes one value."
+
+
+def positive_int(text: str, maximum: int) -> int:
+    """``text`` as a whole number from 1 to ``maximum``, or a ValidationError saying so."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= maximum:
+        raise forms.ValidationError(
+            "Enter a whole number from 1 to %(maximum)s: %(value)s.",
+            params={"maximum": maximum, "value": text},
+        )
+    return number
+
+
+def split_items(value: str) -> list[str]:
+    """The items of a comma list, stripped; an empty item is a ValidationError."""
+    items = [item.strip() for item in value.split(",")]
+    if "" in items:
+        raise forms.ValidationError(EMPTY_ITEM)
+    return items
+
+
+def unknown_error(model, unknown: list) -> forms.ValidationError:
+    # The values travel as params: a "%" typed by a client is text, not a format.
+    return forms.ValidationError(
+        "Unknown %(noun)s: %(values)s.",
+        params={"noun": model._meta.verbose_name, "values": ", ".join(map(str, unknown))},
+    )
+
+
+class CommaSeparatedField(forms.CharField):
+    """A comma-separated list of values, each checked by ``clean_values``."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        return self.clean_values(split_items(value))
+
+    def clean_values(self, values: list[str]):
+        return values
+
+
+class SlugsField(CommaSeparatedField):
+    """Slugs of existing records of ``model`` (one query for the whole list). A model whose
+    manager has ``by_slugs`` (actors) also answers to old slugs, with the record each now
+    names."""
+
+    def __init__(self, *args, model=None, **kwargs):
+        self.model = model
+        super().__init__(*args, **kwargs)
+
+    def clean_values(self, values):
+        objects = self.model.objects
+        if hasattr(objects, "by_slugs"):
+            found = objects.by_slugs(values)
+        else:
+            found = {obj.slug: obj for obj in objects.filter(slug__in=values)}
+        unknown = [v for v in values if v not in found]
+        if unknown:
+            raise unknown_error(self.model, unknown)
+        # An old and a current slug of one record name it once.
+        return list({obj.pk: obj for obj in found.values()}.values())
+
+
+class ChoicesField(CommaSeparatedField):
+    def __init__(self, *args, choices=(), **kwargs):
+        self.valid = [value for value, _ in choices]
+        super().__init__(*args, **kwargs)
+
+    def clean_values(self, values):
+        bad = [v for v in values if v not in self.valid]
+        if bad:
+            raise forms.ValidationError(
+                "Unknown value: %(values)s. Expected one of: %(valid)s.",
+                params={"values": ", ".join(bad), "valid": ", ".join(self.valid)},
+            )
+        return values
+
+
+class IdsField(CommaSeparatedField):
+    """Ids from 1 to 2^63−1, any that is not reported together; with ``model``, the records
+    of ``model`` they name (one query), an unknown id reported."""
+
+    def __init__(self, *args, model=None, **kwargs):
+        self.model = model
+        super().__init__(*args, **kwargs)
+
+    def clean_values(self, values):
+        ids, bad = [], []
+        for value in values:
+            try:
+                ids.append(positive_int(value, MAX_ID))
+            except forms.ValidationError:
+                bad.append(value)
+        if bad:
+            raise forms.ValidationError(
+                "Expected ids from 1 to %(maximum)s: %(values)s.",
+                params={"maximum": MAX_ID, "values": ", ".join(bad)},
+            )
+        if self.model is None:
+            return ids
+        found = self.model.objects.in_bulk(ids)
+        unknown = [i for i in ids if i not in found]
+        if unknown:
+            raise unknown_error(self.model, unknown)
+        return list(found.values())
+
+
+class ListFilter(django_filters.Filter):
+    """A filter of several values, any of which matches: the backend joins its repeated keys
+    into one comma list."""
+
+    takes_lists = True
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("lookup_expr", "in")
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SlugsFilter(ListFilter):
+    field_class = SlugsField
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class ChoicesFilter(ListFilter):
+    """Any of several choices; ``field_name`` may cross into a kind (as_proposal__outcome)."""
+
+    field_class = ChoicesField
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class IdFilter(ListFilter):
+    """Records by id, any of several (``1,6``): each from 1 to 2^63−1, or a 400."""
+
+    field_class = IdsField
+
+
+class StrictBooleanField(forms.Field):
+    """true/True/1 or false/False/0; nothing else."""
+
+    def clean(self, value):
+        if value is None:
+            return None
+        if value in ("true", "True", "1"):
+            return True
+        if value in ("false", "False", "0"):
+            return False
+        raise forms.ValidationError("Expected true or false (True/False, 1/0).")
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class StrictBooleanFilter(django_filters.Filter):
+    field_class = StrictBooleanField
+
+
+class OrderingField(BaseCSVField):
+    """The ordering's keys, stripped; an empty or unknown key is a ValidationError naming
+    every one."""
+
+    def clean(self, value):
+        if value is None:
+            return None
+        keys = split_items(",".join(value))
+        valid = [key for key, _ in self.choices]
+        bad = [key for key in keys if key not in valid]
+        if bad:
+            raise forms.ValidationError(
+                "Unknown ordering: %(keys)s. Expected any of: %(valid)s.",
+                params={"keys": ", ".join(bad), "valid": ", ".join(valid)},
+            )
+        return keys
+
+
+class StableOrderingFilter(ListFilter, django_filters.OrderingFilter):
+    """Ordering with the primary key as the last key, so pages neither repeat nor skip rows
+    among records that share a date or a title. The key's direction is the last key's."""
+
+    base_field_class = OrderingField
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if value:
+            last = qs.query.order_by[-1]
+            qs = qs.order_by(*qs.query.order_by, "-pk" if last.startswith("-") else "pk")
+        return qs
+
+
+class SafeIsoDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 datetime that can be compared in UTC (years 1 to 9999 there too)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value is not None:
+            try:
+                value.astimezone(datetime.UTC)
+            except OverflowError as error:
+                raise forms.ValidationError(
+                    "Enter a date and time between years 1 and 9999."
+                ) from error
+        return value
+
+
+class UpdatedAfterFilter(django_filters.IsoDateTimeFilter):
+    field_class = SafeIsoDateTimeField
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("field_name", "updated_at")
+        kwargs.setdefault("lookup_expr", "gte")
+        kwargs.setdefault("help_text", "Created or changed since then (ISO 8601 date and time).")
+        super().__init__(**kwargs)
+
+
+# --- checking every parameter of a request ----------------------------------------------------
+
+
+def query_param_errors(
+    params, known: Iterable[str], lists: Iterable[str] = (), free: Iterable[str] = ()
+) -> dict[str, list[str]]:
+    """What is wrong with ``params`` (a QueryDict), by parameter: a name not in ``known``, a
+    parameter of neither ``lists`` nor ``free`` given twice, an empty value of either of the
+    first two kinds. ``free`` names parameters their reader checks itself."""
+    known, lists, free = set(known), set(lists), set(free)
+    valid = ", ".join(sorted(known))
+    errors: dict[str, list[str]] = {}
+    for name, values in params.lists():
+        if name not in known:
+            errors[name] = [f"Unknown parameter. Valid parameters: {valid}."]
+        elif name in free:
+            continue
+        elif len(values) > 1 and name not in lists:
+            errors[name] = [REPEATED]
+        elif any(not value.strip() for value in values):
+            errors[name] = [EMPTY]
+    return errors
+
+
+def check_query_params(request, allowed: Iterable[str]) -> None:
+    """A 400 unless every query parameter of ``request`` is one of ``allowed``, given once,
+    with a value (for the views that read their parameters themselves: the aggregates)."""
+    errors = query_param_errors(request.query_params, allowed, free=("fields",))
+    if errors:
+        raise ValidationError(errors)
+
+
+def lists_records(view) -> bool:
+    """Whether the view answers with a list (a list, or an action on the list: an export)."""
+    detail = getattr(view, "detail", None)
+    if detail is not None:
+        return not detail
+    lookup = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", "pk")
+    return lookup not in getattr(view, "kwargs", {})
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, strict about the query.
+
+    On a list, the known parameters are the FilterSet's filters, the pagination's ``page`` and
+    ``page_size``, ``format``, ``fields`` and what the view names in ``extra_query_params`` (the
+    parameters it reads itself). Anything else is a 400 naming it and listing the valid ones,
+    and so is a scalar parameter given twice or an empty value. Repeated keys of a list-valued
+    filter are one comma list. Every error of the request is in the one 400.
+
+    On one record (read, write, delete) only ``format`` and ``fields`` are accepted; the other
+    actions on one record (workflow steps, aggregates) check theirs with
+    ``check_query_params``. Filters never apply to one record.
+    """
+
+    def filter_queryset(self, request, queryset, view):
+        if not lists_records(view):
+            if getattr(view, "action", None) in DETAIL_ACTIONS:
+                check_query_params(request, DETAIL_PARAMS)
+            return queryset
+        filterset_class = self.get_filterset_class(view, queryset)
+        filters = filterset_class.base_filters if filterset_class else {}
+        lists = {name for name, f in filters.items() if getattr(f, "takes_lists", False)}
+        extra = set(getattr(view, "extra_query_params", ()))
+        paginator = getattr(view, "paginator", None)
+        paging = {
+            getattr(paginator, "page_query_param", None),
+            getattr(paginator, "page_size_query_param", None),
+        } - {None}
+        params = request.query_params
+        errors = query_param_errors(
+            params, {*filters, *paging, *DETAIL_PARAMS, *extra}, lists, {"fields", *extra}
+        )
+        if filterset_class is None:
+            if errors:
+                raise ValidationError(errors)
+            return queryset
+        data = params.copy()
+        for name in lists & set(data):
+            data[name] = ",".join(data.getlist(name))
+        filterset = filterset_class(data=data, queryset=queryset, request=request)
+        if not filterset.is_valid():
+            for name, messages in filterset.errors.items():
+                errors.setdefault(name, list(messages))
+        if errors:
+            raise ValidationError(errors)
+        return filterset.qs
