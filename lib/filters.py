@@ -301,10 +301,17 @@ class StrictFilterBackend(DjangoFilterBackend):
     """
 
     def filter_queryset(self, request, queryset, view):
+        filterset = self.valid_filterset(request, queryset, view)
+        return queryset if filterset is None else filterset.qs
+
+    def valid_filterset(self, request, queryset, view):
+        """The view's FilterSet over ``queryset``, bound to the request's checked parameters and
+        valid; None where no filter applies (one record, a list without filters). Every
+        error of the request is raised in one ValidationError (a 400)."""
         if not lists_records(view):
             if getattr(view, "action", None) in DETAIL_ACTIONS:
                 check_query_params(request, DETAIL_PARAMS)
-            return queryset
+            return None
         filterset_class = self.get_filterset_class(view, queryset)
         filters = filterset_class.base_filters if filterset_class else {}
         lists = {name for name, f in filters.items() if getattr(f, "takes_lists", False)}
@@ -321,7 +328,7 @@ class StrictFilterBackend(DjangoFilterBackend):
         if filterset_class is None:
             if errors:
                 raise ValidationError(errors)
-            return queryset
+            return None
         data = params.copy()
         for name in lists & set(data):
             data[name] = ",".join(data.getlist(name))
@@ -331,4 +338,4 @@ class StrictFilterBackend(DjangoFilterBackend):
                 errors.setdefault(name, list(messages))
         if errors:
             raise ValidationError(errors)
-        return filterset.qs
+        return filterset

@@ -131,6 +131,8 @@ def case(endpoint, name, factory):
         return actor_case(factory)
     if name in ("proposer", "addressee", "mediator", "host", "delegation", "accuser", "accused"):
         return role_case(name)
+    if name in ("id", "thread"):
+        return ({}, lambda a: {}, lambda a: {})  # the matching record's id, once made
     if name == "proposal":
         return (
             {},  # the proposal's id is known only once made
@@ -203,6 +205,8 @@ def test_no_filter_but_updated_after_kind_and_conflict_includes_or_excludes_a_to
     if name == "proposal":
         params = {"proposal": actors.proposal.pk}
     matching = make(factory, PUBLISHED, hit(actors))
+    if name in ("id", "thread"):
+        params = {name: matching.pk}
     not_matching = make(factory, PUBLISHED, miss(actors))
     retracted_matching = make(factory, RETRACTED, hit(actors))
     retracted_not_matching = make(factory, RETRACTED, miss(actors))
