@@ -6,8 +6,10 @@ of ids within 1..2^63−1, and ``thread`` gathers a proposal's records on the ti
 """
 
 import datetime
+from urllib.parse import quote
 
 import pytest
+from django.utils import timezone
 
 from events.api.urls import router
 from events.models import Event
@@ -603,3 +605,202 @@ def test_a_page_past_the_end_is_not_found_and_last_is_the_last(anonymous):
     assert found(anonymous, "proposals/?page=2&page_size=1") == [newest_last]
     assert found(anonymous, "proposals/?page=last&page_size=1") == [newest_last]
     assert refused(anonymous, "proposals/?page=1&page=2", "page") == [REPEATED]
+
+
+# --- edges ----------------------------------------------------------------------------------
+
+
+EVERY_UPDATED_LIST = [
+    ("events", ProposalFactory),
+    ("proposals", ProposalFactory),
+    ("responses", ResponseFactory),
+    ("meetings", MeetingFactory),
+    ("accusations", AccusationFactory),
+    ("actors", ActorFactory),
+    ("affiliations", AffiliationFactory),
+    ("conflicts", ConflictFactory),
+    ("sources", SourceFactory),
+]
+
+
+@pytest.mark.parametrize("prefix,factory", EVERY_UPDATED_LIST)
+def test_updated_after_includes_its_own_instant_and_not_one_microsecond_before(
+    anonymous, prefix, factory
+):
+    fields = {"editorial_status": PUBLISHED} if prefix in FACTORIES else {}
+    record = factory(**fields)
+    moment = timezone.now().replace(microsecond=123456) + datetime.timedelta(days=1)
+    type(record).objects.filter(pk=record.pk).update(updated_at=moment)
+    key = record.slug if prefix in ("actors", "conflicts") else record.pk
+
+    def at(instant):
+        return quote(instant.isoformat())
+
+    assert found(anonymous, f"{prefix}/?updated_after={at(moment)}") == [key]
+    after = moment + datetime.timedelta(microseconds=1)
+    assert found(anonymous, f"{prefix}/?updated_after={at(after)}") == []
+    before = moment - datetime.timedelta(microseconds=1)
+    assert found(anonymous, f"{prefix}/?updated_after={at(before)}") == [key]
+
+
+@pytest.fixture
+def periods():
+    """Two proposals in effect: one over its effective period, one over its proposed period."""
+    return {
+        "effective": published(
+            ProposalFactory,
+            date=day(1),
+            outcome="accepted",
+            proposed_start=day(2),
+            proposed_end=day(28),
+            effective_from=day(10),
+            ended_on=day(20),
+        ),
+        "proposed": published(
+            ProposalFactory,
+            date=day(1),
+            outcome="in_effect",
+            proposed_start=day(5),
+            proposed_end=day(15),
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "on,in_effect",
+    [
+        (4, set()),
+        (5, {"proposed"}),  # the proposed period's first day
+        (9, {"proposed"}),  # the day before the effective period: the proposed one no longer counts
+        (10, {"proposed", "effective"}),  # its first day
+        (15, {"proposed", "effective"}),  # the proposed period's last day
+        (16, {"effective"}),
+        (20, {"effective"}),  # the effective period's last day
+        (21, set()),
+    ],
+)
+@pytest.mark.parametrize("prefix", ["proposals", "events"])
+def test_in_effect_on_at_the_first_and_last_day_of_a_period(
+    anonymous, periods, prefix, on, in_effect
+):
+    expected = {periods[name].pk for name in in_effect}
+
+    assert set(found(anonymous, f"{prefix}/?in_effect_on=2025-04-{on:02}")) == expected
+
+
+@pytest.mark.parametrize("text", ["true", "True", "1"])
+def test_include_affiliates_on_takes_every_spelling_of_true(anonymous, text):
+    state, person = ActorFactory(kind="state"), ActorFactory(kind="person")
+    AffiliationFactory(person=person, organization=state, start_date=day(1))
+    by_state = published(ProposalFactory, date=day(20))
+    by_person = published(ProposalFactory, date=day(20))
+    ParticipantFactory(event=by_state, actor=state)
+    ParticipantFactory(event=by_person, actor=person)
+
+    with_people = found(anonymous, f"proposals/?proposer={state.slug}&include_affiliates={text}")
+    assert set(with_people) == {by_state.pk, by_person.pk}
+
+
+@pytest.mark.parametrize("text", ["false", "False", "0"])
+def test_include_affiliates_off_takes_every_spelling_of_false(anonymous, text):
+    state, person = ActorFactory(kind="state"), ActorFactory(kind="person")
+    AffiliationFactory(person=person, organization=state, start_date=day(1))
+    by_state = published(ProposalFactory, date=day(20))
+    ParticipantFactory(event=published(ProposalFactory, date=day(20)), actor=person)
+    ParticipantFactory(event=by_state, actor=state)
+
+    alone = found(anonymous, f"proposals/?proposer={state.slug}&include_affiliates={text}")
+    assert alone == [by_state.pk]
+
+
+def test_party_matches_the_conflicts_an_actor_is_party_to(anonymous):
+    russia, ukraine, usa = (ActorFactory(kind="state") for _ in range(3))
+    war, talks, other = ConflictFactory(), ConflictFactory(), ConflictFactory()
+    war.parties.add(russia, ukraine)
+    talks.parties.add(russia, usa)
+    other.parties.add(usa)
+
+    assert set(found(anonymous, f"conflicts/?party={russia.slug}")) == {war.slug, talks.slug}
+    # A conflict with two of the parties asked for comes once.
+    both = found(anonymous, f"conflicts/?party={ukraine.slug},{russia.slug}")
+    assert (
+        sorted(both) == [war.slug, talks.slug] if war.name < talks.name else [talks.slug, war.slug]
+    )
+    assert found(anonymous, f"conflicts/?party={ActorFactory().slug}") == []
+
+
+def test_sources_by_outlet_and_language(anonymous):
+    tass, reuters = ActorFactory(kind="media"), ActorFactory(kind="media")
+    russian = SourceFactory(outlet=tass, language="ru")
+    english = SourceFactory(outlet=reuters, language="en")
+    SourceFactory(outlet=ActorFactory(kind="media"), language="uk")
+
+    assert found(anonymous, f"sources/?outlet={tass.slug}") == [russian.pk]
+    assert set(found(anonymous, f"sources/?outlet={tass.slug},{reuters.slug}")) == {
+        russian.pk,
+        english.pk,
+    }
+    assert found(anonymous, "sources/?language=RU") == [russian.pk]
+    assert found(anonymous, "sources/?language=r") == []
+
+
+def test_sources_published_after_and_before_include_the_equal_day(anonymous):
+    noon = datetime.time(12, tzinfo=datetime.UTC)
+    by_day = {
+        n: SourceFactory(published_at=datetime.datetime.combine(day(n), noon)) for n in (9, 10, 11)
+    }
+    SourceFactory(published_at=None)
+
+    def published_ids(query):
+        return set(found(anonymous, f"sources/?{query}"))
+
+    assert published_ids("published_after=2025-04-10") == {by_day[10].pk, by_day[11].pk}
+    assert published_ids("published_before=2025-04-10") == {by_day[9].pk, by_day[10].pk}
+    both = "published_after=2025-04-10&published_before=2025-04-10"
+    assert published_ids(both) == {by_day[10].pk}
+    assert published_ids("published_after=2025-04-12") == set()
+    assert published_ids("published_before=2025-04-08") == set()
+
+
+def ordering_keys(prefix):
+    choices = LISTS[prefix].filterset_class.base_filters["ordering"].extra["choices"]
+    return [key for key, _ in choices]
+
+
+ORDERINGS = [
+    pytest.param(prefix, key, id=f"{prefix}-{key}")
+    for prefix in EVENT_LISTS
+    for key in ordering_keys(prefix)
+]
+
+
+@pytest.mark.parametrize("prefix,key", ORDERINGS)
+def test_every_ordering_key_with_the_id_as_tie_breaker_in_its_direction(anonymous, prefix, key):
+    """Two records tie on every key but the id; a third, made first, is after both on every
+    key but the id."""
+    factory = FACTORIES[prefix]
+    last = published(factory, date=day(11), title="Zulu")
+    tied = [published(factory, date=day(10), title="Alpha") for _ in range(2)]
+    moment = timezone.now()
+    Event.objects.filter(pk__in=[r.pk for r in tied]).update(updated_at=moment)
+    Event.objects.filter(pk=last.pk).update(updated_at=moment + datetime.timedelta(days=1))
+    if key.removeprefix("-") == "id":
+        ascending = [last.pk, tied[0].pk, tied[1].pk]
+    else:
+        ascending = [tied[0].pk, tied[1].pk, last.pk]
+
+    listed = found(anonymous, f"{prefix}/?ordering={key}")
+
+    assert listed == (ascending[::-1] if key.startswith("-") else ascending)
+
+
+@pytest.mark.parametrize("key", ordering_keys("actors"))
+def test_every_ordering_key_of_actors_in_both_directions(anonymous, key):
+    made = [ActorFactory(name=n, slug=s) for n, s in [("Bravo", "a-3"), ("Alpha", "a-2")]]
+    made.append(ActorFactory(name="Charlie", slug="a-1"))
+    field = key.removeprefix("-")
+    ascending = [a.slug for a in sorted(made, key=lambda a: getattr(a, field))]
+
+    listed = found(anonymous, f"actors/?ordering={key}")
+
+    assert listed == (ascending[::-1] if key.startswith("-") else ascending)
