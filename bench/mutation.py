@@ -12,7 +12,9 @@ DATABASE_URL with ``_w0``, ``_w1``… appended; pytest-django prefixes ``test_``
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tracker_mutation \\
         .venv/bin/python bench/mutation.py --workers 2
 
-``--list`` prints the mutants without running them, ``--only 12,40`` runs some again, and the
+``--suite filters`` mutates the API's query parameters (``lib/filters.py``,
+``events/api/filters.py``) and runs their tests instead. ``--list`` prints the mutants without
+running them, ``--only 12,40`` runs some again, and the
 results go to ``bench/mutation-results.json`` (survivors also on standard output). Mutants
 listed in ``EQUIVALENT`` (by module, line and description) are counted apart: no test can see
 them, and why is written beside each.
@@ -54,6 +56,15 @@ TESTS = [
     "tests/api/test_conflict_slugs.py",
     "tests/admin/test_restore.py",
 ]
+# ``--suite filters``: the API's query parameters, with the tests of filters and parameters.
+FILTER_MODULES = ["lib/filters.py", "events/api/filters.py"]
+FILTER_TESTS = [
+    "tests/api/test_params.py",
+    "tests/api/test_percent_values.py",
+    "tests/api/test_filters.py",
+    "tests/api/test_tombstones.py",
+]
+SUITES = {"models": (MODULES, TESTS), "filters": (FILTER_MODULES, FILTER_TESTS)}
 PYTEST = ["-x", "-q", "-p", "no:cacheprovider", "-p", "no:randomly", "--reuse-db"]
 
 # (module, line, description) -> why no test can tell the mutant from the original.
@@ -274,7 +285,7 @@ def database_url(worker: int) -> str:
 
 COVERAGE_RC = """[run]
 dynamic_context = test_function
-source = events
+source = {source}
 """
 
 
@@ -282,7 +293,8 @@ def tests_by_line(workdir: Path, worker: int) -> dict[tuple[str, int], set[str]]
     """Run the tests once under coverage: which test functions execute each line."""
     import coverage
 
-    (workdir / ".mutation-coveragerc").write_text(COVERAGE_RC)
+    source = ",".join(sorted({module.split("/")[0] for module in MODULES}))
+    (workdir / ".mutation-coveragerc").write_text(COVERAGE_RC.format(source=source))
     env = {**os.environ, "DATABASE_URL": database_url(worker)}
     command = [sys.executable, "-m", "coverage", "run", "--rcfile=.mutation-coveragerc"]
     completed = subprocess.run(
@@ -336,7 +348,16 @@ def main() -> int:
     parser.add_argument("--only", help="comma-separated mutant ids")
     parser.add_argument("--list", action="store_true", help="print the mutants and stop")
     parser.add_argument("--output", default=str(ROOT / "bench" / "mutation-results.json"))
+    parser.add_argument(
+        "--suite",
+        choices=sorted(SUITES),
+        default="models",
+        help="models: the domain model and services (default); filters: the API's query "
+        "parameters (lib/filters.py, events/api/filters.py) with their tests",
+    )
     args = parser.parse_args()
+    modules, tests = SUITES[args.suite]
+    MODULES[:], TESTS[:] = list(modules), list(tests)
 
     mutants, trees = build_mutants(MODULES)
     if args.list:
