@@ -6,6 +6,8 @@ import io
 
 import pytest
 
+from events.api.filters import TimelineFilterSet
+from events.api.tables import CitationFilterSet, ParticipantFilterSet
 from events.models import Citation, Event, Participant
 from tests.api.personas import *  # noqa: F403 (the personas: fixtures found by name)
 from tests.api.test_query_counts import World
@@ -166,6 +168,13 @@ def test_the_timelines_filters_choose_the_events_whose_rows_are_listed(
     assert {event for event, *_ in participants(anonymous, **params)} == {
         event for event, *_ in participants(anonymous) if event in events
     }
+
+
+def test_the_tables_take_every_filter_of_the_timeline_but_its_ordering():
+    timeline = set(TimelineFilterSet.get_filters()) - {"ordering"}
+
+    assert set(CitationFilterSet.get_filters()) == timeline
+    assert set(ParticipantFilterSet.get_filters()) == timeline | {"role"}
 
 
 def test_role_keeps_the_participants_in_those_roles(anonymous, world):
