@@ -10,6 +10,8 @@ of published events only (no tombstones here).
 
 from rest_framework import serializers, viewsets
 
+from lib.filters import ChoicesFilter
+
 from ..models import Citation, Event, Participant
 from . import filters
 from .exports import ExportMixin
@@ -53,7 +55,7 @@ class EventRowsFilterSet(filters.TimelineFilterSet):
 
 
 class ParticipantFilterSet(EventRowsFilterSet):
-    role = filters.ChoicesFilter(method="filter_nothing", choices=Participant.Role.choices)
+    role = ChoicesFilter(method="filter_nothing", choices=Participant.Role.choices)
 
     class Meta:
         model = Participant

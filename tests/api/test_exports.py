@@ -212,6 +212,14 @@ def test_a_bad_filter_is_a_json_400_naming_it_before_any_row(
     assert response.json() == {"conflict": ["Unknown conflict: nowhere."]}
 
 
+@pytest.mark.parametrize("param", ["page", "page_size"])
+def test_an_export_has_no_pages(anonymous, timeline, param):
+    response = anonymous.get("/api/v1/events/export.csv", {param: "2"})
+
+    assert response.status_code == 400
+    assert list(response.json()) == [param]
+
+
 def test_a_client_asking_for_csv_still_gets_its_errors_as_json(anonymous, timeline):
     response = anonymous.get(
         "/api/v1/events/export.jsonl", {"kind": "truce"}, HTTP_ACCEPT="text/csv"

@@ -186,6 +186,16 @@ def test_role_keeps_the_participants_in_those_roles(anonymous, world):
     assert participants(anonymous, role="mediator") == []
 
 
+def test_repeated_role_keys_are_a_comma_list(anonymous, world):
+    response = anonymous.get("/api/v1/participants/?role=accused&role=addressee")
+
+    assert response.status_code == 200, response.content
+    assert [(r["event"], r["role"]) for r in response.json()["results"]] == [
+        (world["truce"].pk, "addressee"),
+        (world["accusation"].pk, "accused"),
+    ]
+
+
 def test_role_and_an_event_filter_combine(anonymous, world):
     # The events where Ukraine takes part, and in them the accused only.
     assert participants(anonymous, actor="ukraine", role="accused") == [
@@ -200,6 +210,8 @@ def test_role_and_an_event_filter_combine(anonymous, world):
         ("participants", {"conflict": "nowhere"}, "conflict"),
         ("citations", {"kind": "truce"}, "kind"),
         ("citations", {"date_after": "March"}, "date_after"),
+        # The order is fixed (event, then row): no ordering to choose.
+        ("participants", {"ordering": "actor"}, "ordering"),
     ],
 )
 def test_a_bad_filter_value_is_a_400_naming_it(anonymous, world, endpoint, params, field):
