@@ -3,6 +3,7 @@
 from django.db import transaction
 from rest_framework import serializers
 
+from lib.columns import ColumnsListSerializer
 from lib.drf import full_clean_or_400, instance_with
 
 from .. import services
@@ -15,6 +16,8 @@ class NestedAffiliationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Affiliation
         fields = ["id", "organization", "role", "start_date", "end_date"]
+        # An actor without affiliations still has their columns in CSV.
+        list_serializer_class = ColumnsListSerializer
 
 
 class AliasesField(serializers.ListField):

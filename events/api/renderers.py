@@ -1,61 +1,121 @@
-"""CSV for every list: the same rows as JSON, flattened, one header."""
+"""CSV for every list and detail: the same rows as JSON, flattened, one header.
+
+``flatten`` makes one JSON row into the cells of one CSV line, and ``serializer_columns`` is
+the header; the streamed exports use both, so a page and an export have the same columns and
+cells. The rules:
+
+- a nested object becomes one column per key, named ``parent.key`` (``codes.cameo``), where
+  the parent field was;
+- a list of values is a JSON array (``["russia","ukraine"]``, ``[]`` for none), never text
+  joined with a separator that the values themselves could contain;
+- a list of objects (citations) becomes one column per key, in place, each a JSON array of
+  that key's values in order (``citations.quote`` = ``["…","…"]``), ``[]`` when there are none;
+- a text cell that a spreadsheet would run as a formula (one beginning with ``=``, ``+``,
+  ``-``, ``@``, a tab or a carriage return) is prefixed with ``'``, as OWASP advises; numbers
+  stay numbers. A JSON array cell always begins with ``[`` (JSON escapes every control
+  character and quote inside it), so it is never a formula and its values are left as they
+  are, for ``json.loads``;
+- null is an empty cell.
+
+The header is the serializer's columns in its field order, whatever the rows contain. An error
+(4xx, 5xx) is JSON, whatever format was asked.
+"""
 
 import csv
 import io
+import json
 
 from rest_framework import serializers
-from rest_framework.renderers import BaseRenderer
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.utils.encoders import JSONEncoder
 
-LIST_SEPARATOR = "; "
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def flatten(row: dict, prefix: str = "") -> dict:
-    """Nested objects become dotted columns; lists of values are joined; lists of objects
-    (citations) become one column per key, their values joined."""
+def neutralise(text: str) -> str:
+    """``text`` as a spreadsheet shows it instead of running it."""
+    return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def json_array(values: list) -> str:
+    return json.dumps(values, cls=JSONEncoder, ensure_ascii=False, separators=(",", ":"))
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return json_array(value)
+    if isinstance(value, str):
+        return neutralise(value)
+    return value
+
+
+def _item_columns(values: list) -> list[str] | None:
+    """The columns of a list of objects, from its serializer when it has one (then also when
+    the list is empty), else from its items; None for a list of values."""
+    serializer = getattr(values, "serializer", None)
+    if isinstance(serializer, serializers.ListSerializer) and isinstance(
+        serializer.child, serializers.Serializer
+    ):
+        return serializer_columns(serializer)
+    if values and all(isinstance(value, dict) for value in values):
+        columns: list[str] = []
+        for item in values:
+            columns.extend(key for key in _flat_values(item) if key not in columns)
+        return columns
+    return None
+
+
+def _flat_values(row: dict, prefix: str = "") -> dict:
+    """The row's values by column, before they become cells: a list of objects is a list of
+    values per key."""
     flat: dict = {}
     for key, value in row.items():
         name = f"{prefix}{key}"
         if isinstance(value, dict):
-            flat.update(flatten(value, f"{name}."))
-        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            keys: list[str] = []
-            for item in value:
-                keys.extend(k for k in flatten(item) if k not in keys)
-            for sub in keys:
-                flat[f"{name}.{sub}"] = LIST_SEPARATOR.join(
-                    "" if flatten(item).get(sub) is None else str(flatten(item).get(sub))
-                    for item in value
-                )
-        elif isinstance(value, list):
-            flat[name] = LIST_SEPARATOR.join("" if v is None else str(v) for v in value)
+            flat.update(_flat_values(value, f"{name}."))
+        elif isinstance(value, list) and (columns := _item_columns(value)) is not None:
+            items = [_flat_values(item) for item in value]
+            for column in columns:
+                flat[f"{name}.{column}"] = [item.get(column) for item in items]
         else:
             flat[name] = value
     return flat
 
 
-def serializer_columns(serializer, prefix: str = "") -> list[str]:
-    """The columns a serializer's rows flatten to, so that the header is complete even when
-    no row has, say, a citation, and an empty result still has its header."""
+def flatten(row: dict) -> dict:
+    """One serialized row as CSV cells by column name (the module's docstring has the rules).
+    Write them with ``csv.writer`` / ``csv.DictWriter`` as they are."""
+    return {column: _cell(value) for column, value in _flat_values(row).items()}
+
+
+def serializer_columns(serializer) -> list[str]:
+    """The columns a serializer's rows flatten to, in field order (a nested serializer's, one
+    or many, in its place), so that the header is complete even when no row has, say, a
+    citation, and an empty result still has its header. A list serializer's are its child's."""
+    if isinstance(serializer, serializers.ListSerializer):
+        serializer = serializer.child
     columns: list[str] = []
     for name, field in serializer.fields.items():
-        if getattr(field, "write_only", False):
+        if field.write_only:
             continue
-        child = field.child if isinstance(field, serializers.ListSerializer) else field
-        if isinstance(child, serializers.Serializer):
-            columns.extend(serializer_columns(child, f"{prefix}{name}."))
+        nested = field.child if isinstance(field, serializers.ListSerializer) else field
+        if isinstance(nested, serializers.Serializer):
+            columns.extend(f"{name}.{column}" for column in serializer_columns(nested))
         else:
-            columns.append(f"{prefix}{name}")
+            columns.append(name)
     return columns
 
 
-def list_serializer(renderer_context):
-    view = (renderer_context or {}).get("view")
-    if view is None or getattr(view, "action", None) not in ("list", "retrieve"):
-        return None
-    try:
-        return view.get_serializer()
-    except Exception:  # a view without a serializer: the rows alone make the header
-        return None
+def rows_of(data) -> tuple[list, serializers.BaseSerializer | None]:
+    """The rows of a response's data (a page's results, a list, or one record) and the
+    serializer that made them, if known: ``serializer.data`` links back to it."""
+    if isinstance(data, dict) and "results" in data:
+        data = data["results"]
+    rows = data if isinstance(data, list) else [data]
+    return rows, getattr(data, "serializer", None)
 
 
 class FlatCSVRenderer(BaseRenderer):
@@ -64,27 +124,23 @@ class FlatCSVRenderer(BaseRenderer):
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
+        response = (renderer_context or {}).get("response")
+        if response is not None and response.status_code >= 400:
+            # An error keeps its usual JSON body, which names the field, whatever was asked.
+            response["Content-Type"] = "application/json"
+            return JSONRenderer().render(data, "application/json", renderer_context)
         if data is None:
             return b""
-        if isinstance(data, dict) and "results" in data:
-            rows = data["results"]
-        elif isinstance(data, list):
-            rows = data
-        else:
-            rows = [data]
+        rows, serializer = rows_of(data)
         flat_rows = [flatten(row) if isinstance(row, dict) else {"value": row} for row in rows]
-        serializer = list_serializer(renderer_context)
-        header: list[str] = serializer_columns(serializer) if serializer is not None else []
-        nested = {column.split(".", 1)[0] for column in header if "." in column}
-        for row in flat_rows:
-            # An empty list of objects flattens to its bare name: its columns are there.
-            header.extend(key for key in row if key not in header and key not in nested)
+        if serializer is not None:
+            header = serializer_columns(serializer)
+        else:
+            header = list({key: None for row in flat_rows for key in row})
         out = io.StringIO()
         writer = csv.DictWriter(out, fieldnames=header, extrasaction="ignore", lineterminator="\n")
         writer.writeheader()
-        for row in flat_rows:
-            writer.writerow({k: "" if v is None else v for k, v in row.items()})
-        response = (renderer_context or {}).get("response")
+        writer.writerows(flat_rows)
         if response is not None and isinstance(data, dict) and data.get("next"):
             response["Link"] = f'<{data["next"]}>; rel="next"'
         return out.getvalue().encode(self.charset)

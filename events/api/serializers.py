@@ -11,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from actors.models import Actor
+from lib.columns import ColumnsListSerializer
 from lib.drf import full_clean_or_400, instance_with, raise_as_drf
 
 from .. import services
@@ -146,12 +147,20 @@ class CitationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Citation
         fields = ["source", "source_title", "source_url", "archive_url", "quote", "speaker", "via"]
+        # An event without citations still has their columns in CSV.
+        list_serializer_class = ColumnsListSerializer
 
 
 class CodesSerializer(serializers.Serializer):
+    """An event's standard codes, derived from its kind, fields and participants (read only).
+    CAMEO codes are text: "036" keeps its leading zero."""
+
     cameo = serializers.CharField(allow_null=True)
     plover = serializers.CharField()
     plover_mode = serializers.CharField(allow_null=True)
+
+    def get_attribute(self, event):
+        return codes_for(event)
 
 
 class EventFieldsMixin(serializers.Serializer):
@@ -197,6 +206,13 @@ class EventFieldsMixin(serializers.Serializer):
         return super().to_representation(instance)
 
 
+def row_choice(choices, source: str, help_text: str) -> serializers.ChoiceField:
+    """A kind's choice shown on every timeline row, null for the other kinds."""
+    return serializers.ChoiceField(
+        choices.choices, source=source, read_only=True, allow_null=True, help_text=help_text
+    )
+
+
 class EventSerializer(EventFieldsMixin, serializers.ModelSerializer):
     """A row of the timeline: what every kind shares, and a link to its detail."""
 
@@ -207,13 +223,38 @@ class EventSerializer(EventFieldsMixin, serializers.ModelSerializer):
     accusers = RoleField(Participant.Role.ACCUSER, read_only=True)
     accused = RoleField(Participant.Role.ACCUSED, read_only=True)
     delegations = RoleField(Participant.Role.DELEGATION, read_only=True)
+    # What a row shows of its kind: annotated on the timeline's queryset (EventViewSet),
+    # null for the kinds it does not apply to.
+    proposal_kind = row_choice(
+        Proposal.ProposalKind, "row_proposal_kind", "A proposal's kind; null for other kinds."
+    )
+    outcome = row_choice(
+        Proposal.Outcome,
+        "row_outcome",
+        "A proposal's outcome; null for other kinds (a meeting's outcome is free text: see the "
+        "meeting's detail).",
+    )
+    proposal = serializers.IntegerField(
+        source="row_proposal",
+        read_only=True,
+        allow_null=True,
+        help_text="The id of the proposal the row is about: a response's proposal, the proposal "
+        "an accusation says was violated (if named); for a meeting, the proposal it produced, "
+        "else the one it discussed, the lowest id when several; null otherwise (proposals "
+        "link to each other on their detail).",
+    )
     responder = serializers.SerializerMethodField(help_text="A response's responder (slug).")
+    stance = row_choice(Response.Stance, "row_stance", "A response's stance; null for other kinds.")
 
     class Meta:
         model = Event
         fields = [
             *EventFieldsMixin.EVENT_FIELDS,
+            "proposal_kind",
+            "outcome",
+            "proposal",
             "responder",
+            "stance",
             "proposers",
             "addressees",
             "mediators",
@@ -237,11 +278,9 @@ class KindSerializer(EventFieldsMixin, serializers.ModelSerializer):
 
     serializer_related_field = IdRelatedField
 
-    codes = serializers.SerializerMethodField()
-
-    @extend_schema_field(CodesSerializer)
-    def get_codes(self, event) -> dict:
-        return codes_for(event).as_dict()
+    codes = CodesSerializer(
+        read_only=True, help_text="CAMEO and PLOVER codes, to join with GDELT, ICEWS, POLECAT."
+    )
 
     def validate(self, attrs):
         roles = {k: attrs.pop(k) for k in list(attrs) if k.startswith(ROLE_PREFIX)}

@@ -3,8 +3,19 @@
 from collections import Counter
 
 from django.db import transaction
-from django.db.models import Case, Count, F, Prefetch, Q, Value, When
-from django.db.models.functions import TruncMonth
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncMonth
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -132,6 +143,37 @@ def with_tombstones_last(rows, tombstones):
     return (rows | tombstones).order_by(*keys, "updated_at", "pk")
 
 
+def lowest_linked_proposal(link) -> Subquery:
+    """The lowest id of the proposals a meeting links to through ``link`` (produced, discussed)."""
+    through = link.through.objects.filter(meeting_id=OuterRef("pk")).order_by("proposal_id")
+    return Subquery(through.values("proposal_id")[:1])
+
+
+def timeline_row_fields() -> dict:
+    """What a timeline row shows of its kind (EventSerializer's ``row_*`` sources), computed
+    in the page's own query: the kinds' tables are joined, a meeting's proposal is a
+    subquery. No query per row, none per page."""
+    return {
+        "row_proposal_kind": F("as_proposal__proposal_kind"),
+        "row_outcome": F("as_proposal__outcome"),
+        "row_stance": F("as_response__stance"),
+        "row_proposal": Coalesce(
+            F("as_response__proposal"),
+            F("as_accusation__proposal"),
+            Case(
+                When(
+                    kind=Event.Kind.MEETING,
+                    then=Coalesce(
+                        lowest_linked_proposal(Meeting.produced),
+                        lowest_linked_proposal(Meeting.discussed),
+                    ),
+                )
+            ),
+            output_field=BigIntegerField(),
+        ),
+    }
+
+
 class EventViewSet(EventViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """The timeline of every kind; each row links to its kind's detail."""
 
@@ -140,6 +182,9 @@ class EventViewSet(EventViewSetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.TimelineFilterSet
     # A response's responder is shown on its row: joined, not fetched per row.
     related = ("as_response__responder",)
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(**timeline_row_fields())
 
 
 class WorkflowViewSet(ConcurrencyMixin, EventViewSetMixin, viewsets.ModelViewSet):

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import json
 
 import pytest
 
@@ -136,8 +137,9 @@ def test_csv_columns_are_the_json_keys_flattened(anonymous, timeline, endpoint):
         if isinstance(value, dict):
             assert {f"{name}.{sub}" for sub in value} <= set(header)
         elif isinstance(value, list) and value and isinstance(value[0], dict):
-            # A list of objects (citations, affiliations): one column per key, values joined.
+            # A list of objects (citations, affiliations): one column per key, in place.
             assert {f"{name}.{sub}" for sub in value[0]} <= set(header)
+            assert name not in header
         elif value == []:
             # Empty: a list of slugs (one column) or of objects (a column per key).
             assert name in header or any(column.startswith(f"{name}.") for column in header)
@@ -145,12 +147,12 @@ def test_csv_columns_are_the_json_keys_flattened(anonymous, timeline, endpoint):
             assert name in header
 
 
-def test_role_lists_are_joined_with_semicolons(anonymous, timeline):
+def test_role_lists_are_json_arrays(anonymous, timeline):
     rows = as_dicts(read_csv(anonymous.get("/api/v1/proposals/", {"format": "csv"})))
 
-    assert {row["proposers"] for row in rows} == {"russia; turkey"}
-    assert {row["addressees"] for row in rows} == {"ukraine"}
-    assert {row["mediators"] for row in rows} == {""}
+    assert {row["proposers"] for row in rows} == {'["russia","turkey"]'}
+    assert {row["addressees"] for row in rows} == {'["ukraine"]'}
+    assert {row["mediators"] for row in rows} == {"[]"}
 
 
 @pytest.mark.parametrize(
@@ -163,12 +165,12 @@ def test_citations_travel_with_every_row(anonymous, timeline, endpoint):
     for result, row in zip(results, rows, strict=True):
         citations = result["citations"]
         assert citations, "every row of the data is cited"
-        for column in ("quote", "source_url", "archive_url", "source"):
-            assert row[f"citations.{column}"] == "; ".join(str(c[column]) for c in citations)
-    assert {row["citations.source_url"].split("; ")[0] for row in rows} == {
+        for column in ("quote", "source_url", "archive_url", "source", "speaker"):
+            assert json.loads(row[f"citations.{column}"]) == [c[column] for c in citations]
+    assert {json.loads(row["citations.source_url"])[0] for row in rows} == {
         "https://news.example.org/truce"
     }
-    assert {row["citations.archive_url"].split("; ")[0] for row in rows} == {
+    assert {json.loads(row["citations.archive_url"])[0] for row in rows} == {
         "https://archive.example.org/truce"
     }
 
@@ -176,7 +178,7 @@ def test_citations_travel_with_every_row(anonymous, timeline, endpoint):
 def test_a_proposal_row_keeps_each_quote(anonymous, timeline):
     rows = as_dicts(read_csv(anonymous.get("/api/v1/proposals/", {"format": "csv"})))
 
-    assert rows[0]["citations.quote"] == "30-day truce; Talks will follow."
+    assert rows[0]["citations.quote"] == '["30-day truce","Talks will follow."]'
 
 
 def test_a_filter_is_honoured_in_csv(anonymous, timeline):

@@ -124,7 +124,8 @@ MAKERS = {
 #   actors: + aliases, + affiliations with their organizations;
 #   conflicts: + parties;
 #   events and every kind: + participants with their actors, + citations with their source,
-#   speaker and via;
+#   speaker and via (a timeline row's proposal_kind, outcome, stance and proposal come with
+#   the page: its kinds' tables joined, a meeting's proposal a subquery);
 #   meetings: + produced, + discussed.
 MAX_QUERIES = {
     "actors": 4,
