@@ -59,16 +59,6 @@ def csv_lines(rows: Iterable[dict], header: list[str], with_header: bool = False
     return out.getvalue()
 
 
-def csv_header(serializer, first_rows: list[dict]) -> list[str]:
-    """The serializer's columns, then the flattened keys of values it does not declare (a
-    method field's object, such as ``codes``), as the paginated list's CSV has them."""
-    header = serializer_columns(serializer)
-    nested = {column.split(".", 1)[0] for column in header if "." in column}
-    for row in first_rows:
-        header.extend(key for key in row if key not in header and key not in nested)
-    return header
-
-
 # Characters that are not "\n" but that some readers (Python's str.splitlines) take for a line
 # break; JSON lets them be written escaped.
 LINE_BREAKS = {ord(c): f"\\u{ord(c):04x}" for c in "\x85\u2028\u2029"}
@@ -125,10 +115,11 @@ class ExportMixin:
         return response
 
     def _csv(self) -> Iterator[str]:
+        # The list's header: the serializer's columns, whatever the rows hold.
+        header = serializer_columns(self.get_serializer())
         serialized = self._serialized_chunks()
-        first = [flatten(row) for row in next(serialized, [])]
-        header = csv_header(self.get_serializer(), first)
-        yield csv_lines(first, header, with_header=True)
+        first = next(serialized, [])
+        yield csv_lines((flatten(row) for row in first), header, with_header=True)
         for chunk in serialized:
             yield csv_lines((flatten(row) for row in chunk), header)
 
