@@ -1,16 +1,19 @@
 """``participants/`` and ``citations/``: one row per actor in a role or per quote, for joins."""
 
+import contextlib
 import csv
 import datetime
 import io
 
 import pytest
+from django.core.management import call_command
 
 from events.api.filters import TimelineFilterSet
 from events.api.tables import CitationFilterSet, ParticipantFilterSet
 from events.models import Citation, Event, Participant
 from tests.api.personas import *  # noqa: F403 (the personas: fixtures found by name)
 from tests.api.test_query_counts import World
+from tests.api.test_quickstart import BASE, readme_block
 from tests.factories import (
     AccusationFactory,
     ActorFactory,
@@ -272,3 +275,15 @@ def test_a_page_costs_the_same_queries_for_1_and_50_rows(
         with django_assert_num_queries(2):
             response = anonymous.get(f"/api/v1/{endpoint}/", {"page_size": rows})
         assert len(response.json()["results"]) == rows
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_readme_join_example_prints_what_it_says(live_server):
+    call_command("load_demo", verbosity=0)
+    code = readme_block("join").replace(BASE, live_server.url)
+
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        exec(compile(code, "README.md", "exec"), {})
+
+    assert output.getvalue() == readme_block("join-output")
