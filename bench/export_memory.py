@@ -4,7 +4,8 @@ Fills a PostgreSQL database (its name must contain "bench") with synthetic event
 generator of ``manage.py benchmark_api`` — unless it already holds some, serves the app with
 gunicorn (one sync worker, ``DEBUG=False`` as in production), streams the export to /dev/null
 and samples the worker's resident memory (``VmRSS`` in /proc) every 0.2 s. It prints the rows,
-bytes and seconds of the export and the worker's RSS at the start, at the peak and at the end.
+bytes and seconds of the export, the worker's CPU seconds (what the export cost, however busy
+the machine) and its RSS at the start, at the peak and at the end.
 
 ``--compare 50000`` does the same with a second database of 50,000 events (the name with
 ``_50000`` appended), so that the two peaks can be compared: a streamed export's peak stays
@@ -118,6 +119,13 @@ def rss_kib(pid: int) -> int:
     raise RuntimeError(f"no VmRSS for {pid}")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process: unlike wall-clock time, not stretched by other
+    processes sharing the cores."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def children(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
@@ -195,6 +203,7 @@ def measure(url: str, timeout: int) -> dict:
 
     try:
         start = rss_kib(server.worker)
+        cpu_start = cpu_seconds(server.worker)
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
         started = time.perf_counter()
@@ -215,12 +224,14 @@ def measure(url: str, timeout: int) -> dict:
         done.set()
         sampler.join()
         end = rss_kib(server.worker) if complete else samples[-1]
+        cpu = cpu_seconds(server.worker) - cpu_start if complete else float("nan")
     finally:
         server.stop()
     return {
         "rows": lines - 1,  # the header; the synthetic texts have no line breaks
         "bytes": size,
         "seconds": seconds,
+        "cpu": cpu,
         "start": start,
         "peak": max([start, end, *samples]),
         "end": end,
@@ -233,7 +244,7 @@ def report(events: int, result: dict) -> None:
     mib = 1024
     print(
         f"{events:>9,} events: {result['rows']:>9,} rows  {result['bytes'] / 1e6:>8.1f} MB  "
-        f"{result['seconds']:>6.1f} s  ({result['rows'] / result['seconds']:,.0f} rows/s)   "
+        f"{result['seconds']:>6.1f} s (worker CPU {result['cpu']:.1f} s)   "
         f"RSS start {result['start'] / mib:.1f} MiB  peak {result['peak'] / mib:.1f} MiB "
         f"(+{(result['peak'] - result['start']) / mib:.1f})  end {result['end'] / mib:.1f} MiB"
         f"   [{result['samples']} samples]"
