@@ -6,12 +6,14 @@ from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import viewsets
 
+from lib.selection import FieldSelectionMixin
+
 from ..models import Actor, ActorPreviousSlug, Affiliation
 from .filters import ActorFilterSet, AffiliationFilterSet
 from .serializers import ActorSerializer, AffiliationSerializer
 
 
-class ActorViewSet(viewsets.ModelViewSet):
+class ActorViewSet(FieldSelectionMixin, viewsets.ModelViewSet):
     lookup_field = "slug"
     serializer_class = ActorSerializer
     filterset_class = ActorFilterSet
@@ -50,7 +52,7 @@ class ActorViewSet(viewsets.ModelViewSet):
         return HttpResponsePermanentRedirect(url)
 
 
-class AffiliationViewSet(viewsets.ModelViewSet):
+class AffiliationViewSet(FieldSelectionMixin, viewsets.ModelViewSet):
     lookup_value_regex = "[0-9]{1,18}"
     serializer_class = AffiliationSerializer
     filterset_class = AffiliationFilterSet

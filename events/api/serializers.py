@@ -61,6 +61,22 @@ class ConflictSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class KindMonthCountSerializer(serializers.Serializer):
+    """One cell of a conflict's counts: published events of a kind in a month."""
+
+    month = serializers.CharField(help_text="YYYY-MM")
+    kind = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class AccusationPairSerializer(serializers.Serializer):
+    """One cell of a conflict's accusation matrix: accusations by an accuser of an accused."""
+
+    accuser = serializers.CharField(help_text="Slug.")
+    accused = serializers.CharField(help_text="Slug.")
+    count = serializers.IntegerField()
+
+
 class SourceSerializer(serializers.ModelSerializer):
     outlet = actor_slug_field(required=False, allow_null=True)
     # Declared so that uniqueness is checked on the normalized URL (in validate), not as sent.

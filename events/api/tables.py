@@ -11,6 +11,7 @@ of published events only (no tombstones here).
 from rest_framework import serializers, viewsets
 
 from lib.filters import ChoicesFilter
+from lib.selection import FieldSelectionMixin
 
 from ..models import Citation, Event, Participant
 from . import filters
@@ -73,7 +74,7 @@ class CitationFilterSet(EventRowsFilterSet):
         fields: list[str] = []
 
 
-class EventRowsViewSet(ExportMixin, viewsets.ReadOnlyModelViewSet):
+class EventRowsViewSet(FieldSelectionMixin, ExportMixin, viewsets.ReadOnlyModelViewSet):
     """A read-only, paginated long table of the visible events' rows."""
 
     lookup_value_regex = ID_PATTERN

@@ -25,6 +25,7 @@ from rest_framework.response import Response as APIResponse
 from lib.concurrency import etag_of
 from lib.drf import ConcurrencyMixin
 from lib.filters import StrictFilterBackend, check_query_params
+from lib.selection import FieldSelectionMixin
 
 from .. import services
 from ..models import (
@@ -55,7 +56,7 @@ ID_PATTERN = "[0-9]{1,18}"
 TOMBSTONE_FILTERS = ("updated_after", "kind", "conflict")
 
 
-class EventViewSetMixin(ExportMixin):
+class EventViewSetMixin(FieldSelectionMixin, ExportMixin):
     """Visibility and the prefetches every event list needs.
 
     Public readers see published records, plus (with updated_after) the records retracted
@@ -275,7 +276,7 @@ class AccusationViewSet(WorkflowViewSet):
     filterset_class = filters.AccusationFilterSet
 
 
-class SourceViewSet(ConcurrencyMixin, viewsets.ModelViewSet):
+class SourceViewSet(FieldSelectionMixin, ConcurrencyMixin, viewsets.ModelViewSet):
     """The articles events cite, with their text. A detail has an ``ETag``; writes honour
     ``If-Match`` (412 when the article changed since it was read)."""
 
@@ -297,7 +298,7 @@ class PeriodSerializer(serializers.Serializer):
     date_before = serializers.DateField(required=False)
 
 
-class ConflictViewSet(viewsets.ModelViewSet):
+class ConflictViewSet(FieldSelectionMixin, viewsets.ModelViewSet):
     """Conflicts, by slug, with their aggregates."""
 
     lookup_field = "slug"
@@ -315,27 +316,28 @@ class ConflictViewSet(viewsets.ModelViewSet):
             period.validated_data.get("date_after"), period.validated_data.get("date_before")
         )
 
+    def _aggregate(self, body: dict, cells: str, serializer_class):
+        """An aggregate as JSON; in CSV its cells alone, one row each (tidy data: the columns
+        of ``serializer_class``, a header even when there is no cell)."""
+        rows = serializer_class(body[cells], many=True).data
+        if self.request.accepted_renderer.format == "csv":
+            return APIResponse(rows)
+        return APIResponse({**body, cells: rows})
+
     @extend_schema(
         parameters=PERIOD_PARAMETERS,
         responses=inline_serializer(
             "KindMonthCounts",
             {
                 "conflict": serializers.CharField(),
-                "counts": inline_serializer(
-                    "KindMonthCount",
-                    {
-                        "month": serializers.CharField(),
-                        "kind": serializers.CharField(),
-                        "count": serializers.IntegerField(),
-                    },
-                    many=True,
-                ),
+                "counts": event_serializers.KindMonthCountSerializer(many=True),
             },
         ),
     )
     @action(detail=True)
     def counts(self, request, slug=None):
-        """Published events of this conflict counted by kind and month (YYYY-MM)."""
+        """Published events of this conflict counted by kind and month (YYYY-MM). In CSV, one
+        row per month and kind: ``month,kind,count``."""
         conflict = self.get_object()
         rows = (
             self._events(conflict)
@@ -348,7 +350,11 @@ class ConflictViewSet(viewsets.ModelViewSet):
             {"month": row["month"].strftime("%Y-%m"), "kind": row["kind"], "count": row["count"]}
             for row in rows
         ]
-        return APIResponse({"conflict": conflict.slug, "counts": counts})
+        return self._aggregate(
+            {"conflict": conflict.slug, "counts": counts},
+            "counts",
+            event_serializers.KindMonthCountSerializer,
+        )
 
     @extend_schema(
         parameters=PERIOD_PARAMETERS,
@@ -358,21 +364,14 @@ class ConflictViewSet(viewsets.ModelViewSet):
                 "conflict": serializers.CharField(),
                 "accusers": serializers.ListField(child=serializers.CharField()),
                 "accused": serializers.ListField(child=serializers.CharField()),
-                "matrix": inline_serializer(
-                    "AccusationPair",
-                    {
-                        "accuser": serializers.CharField(),
-                        "accused": serializers.CharField(),
-                        "count": serializers.IntegerField(),
-                    },
-                    many=True,
-                ),
+                "matrix": event_serializers.AccusationPairSerializer(many=True),
             },
         ),
     )
     @action(detail=True, url_path="accusation-matrix")
     def accusation_matrix(self, request, slug=None):
-        """Accusations of this conflict counted by accuser × accused within the period."""
+        """Accusations of this conflict counted by accuser × accused within the period. In CSV,
+        one row per pair: ``accuser,accused,count``."""
         conflict = self.get_object()
         accusations = self._events(conflict).filter(kind=Event.Kind.ACCUSATION)
         rows = Participant.objects.filter(
@@ -387,7 +386,7 @@ class ConflictViewSet(viewsets.ModelViewSet):
             for accuser in roles["accuser"]
             for accused in roles["accused"]
         )
-        return APIResponse(
+        return self._aggregate(
             {
                 "conflict": conflict.slug,
                 "accusers": sorted({a for a, _ in pairs}),
@@ -395,5 +394,7 @@ class ConflictViewSet(viewsets.ModelViewSet):
                 "matrix": [
                     {"accuser": a, "accused": b, "count": n} for (a, b), n in sorted(pairs.items())
                 ],
-            }
+            },
+            "matrix",
+            event_serializers.AccusationPairSerializer,
         )

@@ -30,6 +30,15 @@ from tests.factories import (
 
 PUBLISHED = Event.Status.PUBLISHED
 TRIGGERS = ["=", "+", "-", "@", "\t", "\r"]
+CITATION_COLUMNS = [
+    "citations.source",
+    "citations.source_title",
+    "citations.source_url",
+    "citations.archive_url",
+    "citations.quote",
+    "citations.speaker",
+    "citations.via",
+]
 
 
 # --- flatten, on rows -------------------------------------------------------------------------
@@ -161,15 +170,7 @@ def test_an_event_without_citations_has_empty_arrays_in_their_columns(anonymous)
 
         assert "citations" not in header
         citation_columns = [c for c in header if c.startswith("citations.")]
-        assert citation_columns == [
-            "citations.source",
-            "citations.source_title",
-            "citations.source_url",
-            "citations.archive_url",
-            "citations.quote",
-            "citations.speaker",
-            "citations.via",
-        ]
+        assert citation_columns == CITATION_COLUMNS
         assert {rows[0][c] for c in citation_columns} == {"[]"}
         assert rows[0]["proposers"] == '["russia"]'
         assert rows[0]["mediators"] == "[]"
