@@ -154,6 +154,30 @@ def test_jsonl_export_is_every_row_of_the_json_list(
     assert len(lines) >= 2
 
 
+# A selection of fields of each list: an export has the same columns as its pages.
+SELECTIONS = {
+    "events": "id,title,citations",
+    "proposals": "id,proposers,codes",
+    "responses": "id,responder",
+    "meetings": "id,mediators",
+    "accusations": "date,accused",
+    "participants": "event,actor",
+    "citations": "event,quote,source_url",
+}
+
+
+@pytest.mark.parametrize("endpoint", EXPORTS)
+def test_fields_select_the_exports_columns_as_the_lists(anonymous, timeline, endpoint):
+    params = {"fields": SELECTIONS[endpoint]}
+
+    exported = csv_rows(body(anonymous.get(f"/api/v1/{endpoint}/export.csv", params)))
+    lines = body(anonymous.get(f"/api/v1/{endpoint}/export.jsonl", params)).splitlines()
+
+    assert exported == all_pages(anonymous, endpoint, params, "csv")
+    assert [json.loads(line) for line in lines] == all_pages(anonymous, endpoint, params)
+    assert len(exported[0]) < 12
+
+
 @pytest.mark.parametrize("endpoint", EXPORTS)
 @pytest.mark.parametrize("extension", ["csv", "jsonl"])
 def test_an_export_is_an_attachment_named_after_its_list(anonymous, timeline, endpoint, extension):
