@@ -168,7 +168,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
         "events.api.renderers.FlatCSVRenderer",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "lib.schema.AutoSchema",
     "EXCEPTION_HANDLER": "events.api.errors.exception_handler",
 }
 
@@ -183,6 +183,21 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Operations grouped by resource (actors, events, proposals…) in the docs.
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Enums shared by name: one class per choice set in a generated client, the same for a
+    # field and the filter on it (lib/schema.py gives parameters the same components).
+    "ENUM_NAME_OVERRIDES": {
+        "EventKindEnum": "events.models.Event.Kind",
+        "ActorKindEnum": "actors.models.Actor.Kind",
+        "EditorialStatusEnum": "events.models.Event.Status",
+        "TombstoneStatusEnum": ["retracted"],
+    },
+    # Request bodies are documented as JSON only: nested lists (citations, roles) have no form
+    # encoding; the form parsers serve the browsable API.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "lib.schema.postprocess_parameter_enums",
+    ],
 }
 
 LOGGING = {

@@ -179,10 +179,19 @@ class CodesSerializer(serializers.Serializer):
         return codes_for(event)
 
 
+class TombstoneSerializer(serializers.Serializer):
+    """What a public reader gets of a retracted record: enough for a mirror to delete it."""
+
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=Event.Kind.choices)
+    editorial_status = serializers.ChoiceField(choices=[Event.Status.RETRACTED.value])
+    updated_at = serializers.DateTimeField()
+
+
 class EventFieldsMixin(serializers.Serializer):
     """Fields and behaviour every event shares: conflict, dates, status, citations, links."""
 
-    kind = serializers.CharField(read_only=True)
+    kind = serializers.ChoiceField(choices=Event.Kind.choices, read_only=True)
     url = serializers.SerializerMethodField()
     conflict = serializers.SlugRelatedField(slug_field="slug", queryset=Conflict.objects.all())
     citations = CitationSerializer(many=True, required=False, max_length=Event.MAX_CITATIONS)
@@ -201,6 +210,8 @@ class EventFieldsMixin(serializers.Serializer):
     ]
     TRAILING_FIELDS = ["citations", "created_at", "updated_at"]
     ROLES: list[str] = []
+    # A list's rows are records or their tombstones (lib/schema.py documents both).
+    tombstone_serializer = TombstoneSerializer
 
     @extend_schema_field(serializers.URLField())
     def get_url(self, event) -> str:
@@ -213,12 +224,7 @@ class EventFieldsMixin(serializers.Serializer):
         if instance.editorial_status == Event.Status.RETRACTED and not self.context.get(
             "sees_unpublished"
         ):
-            return {
-                "id": instance.pk,
-                "kind": instance.kind,
-                "editorial_status": instance.editorial_status,
-                "updated_at": serializers.DateTimeField().to_representation(instance.updated_at),
-            }
+            return self.tombstone_serializer(instance).data
         return super().to_representation(instance)
 
 
