@@ -18,6 +18,7 @@ that a new endpoint or filter is described without a line here:
 
 import re
 
+import uritemplate
 from django.conf import settings
 from drf_spectacular import openapi
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
@@ -97,6 +98,13 @@ def is_json(media_type: str) -> bool:
     return media_type == "application/json" or media_type.endswith("+json")
 
 
+def text_schema(media_type: str, error: bool = False) -> dict:
+    """A response that is not a JSON document (CSV, JSON Lines): a string."""
+    if media_type.startswith("text/csv"):
+        return ERROR_TEXT if error else TEXT
+    return {"type": "string"}
+
+
 class AutoSchema(openapi.AutoSchema):
     def get_auth(self):
         """Reads need no token unless ``API_READ_REQUIRES_TOKEN``: ``{}`` (none) is one of
@@ -113,11 +121,13 @@ class AutoSchema(openapi.AutoSchema):
         """The error statuses this operation can answer.
 
         Every operation: 400 (its query parameters, its body), 401 (an invalid token, or none
-        where reading needs one), 404 (a record, page or format that is not there). Writes:
+        where reading needs one). 404 where a record, page or format can be missing. Writes:
         403. Deleting, and the steps on one record: 409. Writes of one record whose view
         compares versions (``lock_and_check``): 412.
         """
-        codes = ["400", "401", "404"]
+        codes = ["400", "401"]
+        if self._can_be_not_found():
+            codes.append("404")
         if self.method in SAFE_METHODS:
             return codes
         codes.append("403")
@@ -128,6 +138,14 @@ class AutoSchema(openapi.AutoSchema):
             codes.append("412")
         return sorted(codes)
 
+    def _can_be_not_found(self) -> bool:
+        """A record in the path, a page number, or a ``format`` to choose among renderers."""
+        return bool(
+            uritemplate.variables(self.path)
+            or (self._is_list_view() and self._get_paginator())
+            or len(self.map_renderers("format")) > 1
+        )
+
     def _error_response(self, code: str) -> dict:
         name, schema, description = ERRORS[code]
         component = ResolvedComponent(
@@ -136,7 +154,11 @@ class AutoSchema(openapi.AutoSchema):
         self.registry.register_on_missing(component)
         return {
             "content": {
-                media_type: {"schema": component.ref if is_json(media_type) else ERROR_TEXT}
+                media_type: {
+                    "schema": component.ref
+                    if is_json(media_type)
+                    else text_schema(media_type, True)
+                }
                 for media_type in self.map_renderers("media_type")
             },
             "description": description,
@@ -155,7 +177,7 @@ class AutoSchema(openapi.AutoSchema):
         content = response.get("content", {})
         for media_type in content:
             if not is_json(media_type):
-                content[media_type] = {"schema": TEXT}
+                content[media_type] = {"schema": text_schema(media_type)}
         if str(status_code).startswith("2") and self._is_list_view(serializer):
             self._add_tombstones(serializer, content, direction)
         return response
