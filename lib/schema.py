@@ -9,8 +9,8 @@ that a new endpoint or filter is described without a line here:
   the rows of a list whose serializer has a ``tombstone_serializer`` as ``oneOf`` [row,
   tombstone]; ``page``/``page_size`` with their bounds; numeric ids in paths as integers.
 * ``FilterExtension``: each django-filter filter from its own attributes: ``choices`` as an
-  enum, a filter that ``takes_lists`` (or whose field cleans a comma list) as an array in
-  ``style: form, explode: false``, ids as integers from 1 to 2^63−1.
+  enum, a filter that ``takes_lists`` (lib/filters.py's) as an array in ``style: form,
+  explode: false`` (repeated keys work too), ids (``IdsField``) as integers from 1 to 2^63−1.
 * ``postprocess_parameter_enums`` (a ``POSTPROCESSING_HOOKS`` hook): a parameter's enum is a
   named component, the same one as the serializer field with the same choices (or the name
   ENUM_NAME_OVERRIDES gives it); an ordering is ``<Model>OrderingEnum``.
@@ -18,6 +18,7 @@ that a new endpoint or filter is described without a line here:
 
 import re
 
+import django_filters
 import uritemplate
 from django.conf import settings
 from drf_spectacular import openapi
@@ -26,8 +27,8 @@ from drf_spectacular.plumbing import ResolvedComponent, deep_import_string, forc
 from inflection import camelize
 from rest_framework.settings import api_settings
 
-# Records' ids: positive 64-bit integers (PostgreSQL's bigint).
-MAX_ID = 2**63 - 1
+from .filters import MAX_ID, IdsField
+
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # The serializer actions that write a record as such; any other unsafe action on one record
 # is a step (submit, publish…), refused with a 409 when the record's state does not allow it.
@@ -237,12 +238,9 @@ class AutoSchema(openapi.AutoSchema):
 
 
 def takes_lists(filter_field) -> bool:
-    """Whether a filter takes several values (a comma list, or repeated keys)."""
-    import django_filters
-
-    if hasattr(filter_field, "takes_lists"):
-        return bool(filter_field.takes_lists)
-    return hasattr(filter_field.field_class, "clean_values") or isinstance(
+    """Whether a filter takes several values (a comma list, or repeated keys: the strict
+    backend joins them)."""
+    return getattr(filter_field, "takes_lists", False) or isinstance(
         filter_field, django_filters.filters.BaseCSVFilter
     )
 
@@ -261,8 +259,6 @@ class FilterExtension(DjangoFilterExtension):
     priority = 1  # over drf-spectacular's own
 
     def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
-        import django_filters
-
         parameters = super().resolve_filter_field(
             auto_schema, model, filterset_class, field_name, filter_field
         )
@@ -275,10 +271,8 @@ class FilterExtension(DjangoFilterExtension):
                 if isinstance(filter_field, django_filters.OrderingFilter):
                     owner = declaring_model(filterset_class, field_name)
                     item[ENUM_NAME_KEY] = f"{owner.__name__}{camelize(field_name)}Enum"
-            elif item.get("type") == "integer":
-                for bound, key in (("minimum", "min_value"), ("maximum", "max_value")):
-                    if key in filter_field.extra:
-                        item[bound] = filter_field.extra[key]
+            elif issubclass(filter_field.field_class, IdsField):
+                item = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
             if takes_lists(filter_field):
                 parameter.update(style="form", explode=False)
                 parameter["schema"] = {"type": "array", "items": item, "minItems": 1}

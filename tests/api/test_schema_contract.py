@@ -101,7 +101,7 @@ def test_error_bodies_have_their_schemas(schema):
 
 @pytest.mark.parametrize("prefix", [prefix for prefix, _, _ in router.registry])
 def test_csv_is_documented_as_text_on_every_list_and_detail(schema, prefix):
-    paths = [p for p, item in schema["paths"].items() if p.startswith(f"{API}/{prefix}/")]
+    paths = [p for p in schema["paths"] if p.startswith(f"{API}/{prefix}/")]
     paths = [p for p in paths if "get" in schema["paths"][p]]
     rendered = 0
     for path in paths:
@@ -354,3 +354,27 @@ def test_reads_requiring_a_token_are_documented_so(settings, anonymous):
     document = json.loads(anonymous.get("/api/schema/", {"format": "json"}).content)
 
     assert {} not in document["paths"][f"{API}/events/"]["get"]["security"]
+
+
+@pytest.mark.parametrize(
+    "prefix, name",
+    [("events", "id"), ("events", "thread"), ("responses", "proposal"), ("proposals", "id")],
+)
+def test_id_filters_are_arrays_of_positive_64_bit_integers(schema, prefix, name):
+    parameter = parameters(schema, f"{API}/{prefix}/")[name]
+
+    assert parameter["schema"]["items"] == {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+    assert (parameter["style"], parameter["explode"]) == ("form", False)
+
+
+@pytest.mark.parametrize("value, status", [(1, 200), (MAX_ID, 200), (0, 400), (MAX_ID + 1, 400)])
+def test_id_filters_take_exactly_the_documented_range(anonymous, value, status):
+    proposal = ProposalFactory(editorial_status=Event.Status.PUBLISHED)
+
+    response = anonymous.get(f"{API}/events/", {"id": value})
+
+    assert response.status_code == status, response.content
+    if status == 200:
+        assert [row["id"] for row in response.json()["results"]] == (
+            [proposal.pk] if proposal.pk == value else []
+        )
