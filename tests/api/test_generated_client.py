@@ -22,8 +22,9 @@ PACKAGE = "tracker_api_client"
 
 
 @pytest.fixture(scope="module")
-def api(live_server, tmp_path_factory):
-    """The generated package, imported: its models and operations."""
+def api(django_db_setup, live_server, tmp_path_factory):
+    """The generated package, imported: its models and operations. (The test database is set
+    up before the live server, so that it is dropped after the server's connections close.)"""
     directory = tmp_path_factory.mktemp("client")
     with urllib.request.urlopen(f"{live_server.url}/api/schema/?format=json") as response:
         (directory / "openapi.json").write_bytes(response.read())
@@ -65,7 +66,10 @@ def model(api, name: str):
 
 @pytest.fixture
 def client(api, live_server):
-    return api.Client(base_url=live_server.url, raise_on_unexpected_status=True)
+    # Closed after the test: a kept-alive connection would hold a server thread, and with it
+    # a database connection, open.
+    with api.Client(base_url=live_server.url, raise_on_unexpected_status=True) as client:
+        yield client
 
 
 def test_an_updated_after_sync_of_the_timeline_parses_tombstones(api, client):
