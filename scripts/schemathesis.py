@@ -193,6 +193,10 @@ def main() -> int:
                     "2",
                     "--timeout",
                     "60",
+                    # Any length of URL reaches Django, which checks it: gunicorn's own limit
+                    # (4094 bytes, a 414 before the API sees the request) is a deployment's.
+                    "--limit-request-line",
+                    "0",
                 ],
                 cwd=ROOT,
                 env=env,
