@@ -92,18 +92,15 @@ TEXT = {
     "type": "string",
     "description": "Comma-separated values: a header line, then one line per record.",
 }
-ERROR_TEXT = {"type": "string", "description": "The error's fields as comma-separated values."}
 
 
 def is_json(media_type: str) -> bool:
     return media_type == "application/json" or media_type.endswith("+json")
 
 
-def text_schema(media_type: str, error: bool = False) -> dict:
+def text_schema(media_type: str) -> dict:
     """A response that is not a JSON document (CSV, JSON Lines): a string."""
-    if media_type.startswith("text/csv"):
-        return ERROR_TEXT if error else TEXT
-    return {"type": "string"}
+    return TEXT if media_type.startswith("text/csv") else {"type": "string"}
 
 
 class AutoSchema(openapi.AutoSchema):
@@ -148,22 +145,15 @@ class AutoSchema(openapi.AutoSchema):
         )
 
     def _error_response(self, code: str) -> dict:
+        """An error's body: JSON whatever format was asked (the CSV renderer keeps errors
+        JSON)."""
         name, schema, description = ERRORS[code]
         component = ResolvedComponent(
             name=name, type=ResolvedComponent.SCHEMA, schema=schema, object=name
         )
         self.registry.register_on_missing(component)
-        return {
-            "content": {
-                media_type: {
-                    "schema": component.ref
-                    if is_json(media_type)
-                    else text_schema(media_type, True)
-                }
-                for media_type in self.map_renderers("media_type")
-            },
-            "description": description,
-        }
+        content = {"application/json": {"schema": component.ref}}
+        return {"content": content, "description": description}
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

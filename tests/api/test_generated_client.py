@@ -22,12 +22,14 @@ PACKAGE = "tracker_api_client"
 
 
 @pytest.fixture(scope="module")
-def api(django_db_setup, live_server, tmp_path_factory):
+def api(django_db_setup, django_db_blocker, live_server, tmp_path_factory):
     """The generated package, imported: its models and operations. (The test database is set
     up before the live server, so that it is dropped after the server's connections close.)"""
     directory = tmp_path_factory.mktemp("client")
-    with urllib.request.urlopen(f"{live_server.url}/api/schema/?format=json") as response:
-        (directory / "openapi.json").write_bytes(response.read())
+    # The server's thread may share the test's database connection (SQLite in memory).
+    with django_db_blocker.unblock():
+        with urllib.request.urlopen(f"{live_server.url}/api/schema/?format=json") as response:
+            (directory / "openapi.json").write_bytes(response.read())
     # No formatting of the generated code: it is imported, not read.
     (directory / "config.yaml").write_text("post_hooks: []\n")
     subprocess.run(

@@ -378,3 +378,11 @@ def test_id_filters_take_exactly_the_documented_range(anonymous, value, status):
         assert [row["id"] for row in response.json()["results"]] == (
             [proposal.pk] if proposal.pk == value else []
         )
+
+
+def test_an_error_asked_as_csv_is_the_documented_json(schema, anonymous):
+    response = anonymous.get(f"{API}/events/", {"format": "csv", "kind": "nonsense"})
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    check_response(schema, f"{API}/events/", "get", response)
