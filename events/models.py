@@ -21,7 +21,13 @@ from actors.validators import validate_country_code
 from lib.models import ConstraintErrorsOnFieldsMixin
 from lib.text import slugify_name
 
+from .search import refresh_search_documents
 from .text import article_span, normalize_url
+
+# The event's own fields in its search document (events.search).
+SEARCHED_FIELDS = {"title", "summary", "responder"}
+# Derived from the rest on every save: a version in the history would be stale on restore.
+NOT_IN_HISTORY = ["search_document"]
 
 
 class Conflict(models.Model):
@@ -340,6 +346,9 @@ class Event(ConstraintErrorsOnFieldsMixin, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # What q searches (events.search): title, summary, quotes, participants' and responder's
+    # names and aliases. Kept current by the model layer; never shown or edited.
+    search_document = models.TextField(editable=False, blank=True, default="")
 
     objects = EventQuerySet.as_manager()
 
@@ -383,6 +392,9 @@ class Event(ConstraintErrorsOnFieldsMixin, models.Model):
             self.kind = self.KIND
         self.normalize_date()
         super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or SEARCHED_FIELDS & set(update_fields):
+            refresh_search_documents([self.pk])
 
     @property
     def date_display(self) -> str:
@@ -654,7 +666,7 @@ class Proposal(Event):
     )
 
     objects = ProposalQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=NOT_IN_HISTORY)
 
     constraint_fields = {
         **Event.constraint_fields,
@@ -767,7 +779,7 @@ class Response(Event):
     stance = models.CharField(max_length=15, choices=Stance, db_index=True)
     conditions = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=NOT_IN_HISTORY)
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -806,7 +818,7 @@ class Meeting(Event):
         Proposal, blank=True, related_name="discussed_at", help_text="Proposals discussed."
     )
 
-    history = HistoricalRecords(m2m_fields=[produced, discussed])
+    history = HistoricalRecords(m2m_fields=[produced, discussed], excluded_fields=NOT_IN_HISTORY)
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -845,7 +857,7 @@ class ViolationAccusation(Event):
         max_length=15, choices=Verification, default=Verification.UNVERIFIED
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=NOT_IN_HISTORY)
 
     class Meta:
         ordering = ["-date", "-pk"]

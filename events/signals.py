@@ -1,17 +1,21 @@
-"""Keep ``updated_at`` of events true when what their rows show changes elsewhere.
+"""Keep what events derive from other rows true when those rows change.
 
 An event's API row carries its actors' slugs and its citations' source URLs; when those change,
 the events showing them count as changed, so that ``updated_after`` mirrors fetch them again.
+
+An event's search document (events.search) holds its citations' quotes and its actors' names
+and aliases: a change of any of them rewrites the documents of the events concerned.
 """
 
 from django.db.models import Q
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from actors.models import Actor
+from actors.models import Actor, ActorAlias
 
-from .models import Event, Source
+from .models import Citation, Event, Participant, Source
+from .search import refresh_documents_naming, refresh_search_documents
 
 # The fields of each model that event rows show.
 SHOWN = {Source: ("url", "archive_url", "title"), Actor: ("slug",)}
@@ -47,3 +51,45 @@ def touch_events_showing(sender, instance, created=False, raw=False, **kwargs):
     if before != tuple(getattr(instance, name) for name in SHOWN[sender]):
         ids = _events_showing(instance).values("pk")
         Event.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+
+
+# --- search documents ------------------------------------------------------------------------
+
+
+@receiver(post_save)
+def refresh_loaded_event(sender, instance, raw=False, **kwargs):
+    # Event.save refreshes; a fixture (loaddata) writes rows without it.
+    if raw and isinstance(instance, Event):
+        refresh_search_documents([instance.pk])
+
+
+@receiver(post_save, sender=Citation)
+@receiver(post_delete, sender=Citation)
+@receiver(post_save, sender=Participant)
+@receiver(post_delete, sender=Participant)
+def refresh_event_of_row(sender, instance, **kwargs):
+    refresh_search_documents([instance.event_id])
+
+
+@receiver(pre_save, sender=Actor)
+@receiver(pre_save, sender=ActorAlias)
+def remember_searched_values(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None:
+        return
+    fields = ("name",) if sender is Actor else ("name", "actor_id")
+    instance._searched_before = sender.objects.filter(pk=instance.pk).values(*fields).first()
+
+
+@receiver(post_save, sender=Actor)
+def refresh_events_naming_actor(sender, instance, created=False, raw=False, **kwargs):
+    before = getattr(instance, "_searched_before", None)
+    if not created and (raw or before is None or before["name"] != instance.name):
+        refresh_documents_naming([instance.pk])
+
+
+@receiver(post_save, sender=ActorAlias)
+@receiver(post_delete, sender=ActorAlias)
+def refresh_events_naming_alias(sender, instance, **kwargs):
+    before = getattr(instance, "_searched_before", None) or {}
+    actors = {instance.actor_id, before.get("actor_id", instance.actor_id)}
+    refresh_documents_naming(actors)

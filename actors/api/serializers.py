@@ -3,6 +3,7 @@
 from django.db import transaction
 from rest_framework import serializers
 
+from events.search import refresh_documents_naming
 from lib.columns import ColumnsListSerializer
 from lib.drf import full_clean_or_400, instance_with
 
@@ -113,6 +114,9 @@ class ActorSerializer(serializers.ModelSerializer):
             ActorAlias.objects.bulk_create(
                 ActorAlias(actor=instance, name=n) for n in aliases if n not in existing
             )
+            # Written in bulk, without signals: the events naming the actor are searched by
+            # its aliases too.
+            refresh_documents_naming([instance.pk])
         return instance
 
 

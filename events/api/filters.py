@@ -6,9 +6,7 @@ filter. The filter classes and the strict checks of every parameter are ``lib.fi
 """
 
 import django_filters
-from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from actors.models import Actor
 from lib.filters import (
@@ -21,7 +19,6 @@ from lib.filters import (
 )
 
 from ..models import (
-    Citation,
     Conflict,
     Event,
     Meeting,
@@ -31,13 +28,7 @@ from ..models import (
     Source,
     ViolationAccusation,
 )
-
-# The full-text expressions; the GIN indexes of migration 0004 are built from the same ones,
-# so PostgreSQL answers q from the indexes instead of scanning.
-SEARCH_CONFIG = "english"
-EVENT_SEARCH_VECTOR = SearchVector("title", "summary", config=SEARCH_CONFIG)
-CITATION_SEARCH_VECTOR = SearchVector("quote", config=SEARCH_CONFIG)
-
+from ..search import search
 
 ROLE_FILTERS = {
     "proposer": Participant.Role.PROPOSER,
@@ -52,22 +43,10 @@ ROLE_FILTERS = {
 
 
 def full_text_search(queryset, text: str):
-    """Titles, summaries and citation quotes matching ``text``.
-
-    PostgreSQL: web-search syntax ("quoted phrases", -exclusions, or) over the GIN-indexed
-    vectors. Other databases: a case-insensitive substring match.
-    """
-    if connection.vendor == "postgresql":
-        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-        # Two index lookups, each read once (hashed subplans): an OR of the two vectors in
-        # one WHERE would compute every row's vector instead of using the GIN indexes.
-        in_text = Event.objects.annotate(vector=EVENT_SEARCH_VECTOR).filter(vector=query)
-        in_quotes = Citation.objects.annotate(vector=CITATION_SEARCH_VECTOR).filter(vector=query)
-        return queryset.filter(
-            Q(pk__in=in_text.values("pk")) | Q(pk__in=in_quotes.values("event_id"))
-        )
-    quotes = Citation.objects.filter(event=OuterRef("pk"), quote__icontains=text)
-    return queryset.filter(Q(title__icontains=text) | Q(summary__icontains=text) | Exists(quotes))
+    """The events whose search document (title, summary, quotes, actors' names and aliases)
+    matches ``text`` in web-search syntax: words, "quoted phrases", -exclusions, or.
+    PostgreSQL: the GIN-indexed document; other databases: substrings (events.search)."""
+    return search(queryset, text)
 
 
 class EventFilterSet(django_filters.FilterSet):

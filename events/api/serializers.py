@@ -32,6 +32,7 @@ from ..models import (
     event_date_errors,
     link_errors,
 )
+from ..search import refresh_search_documents
 from ..text import normalize_url
 from .fields import ROLE_PREFIX, IdRelatedField, RoleField, actor_slug_field
 
@@ -431,6 +432,8 @@ class KindSerializer(EventFieldsMixin, serializers.ModelSerializer):
                 Citation.objects.create(event=event, **data)
         for name, values in many.items():
             getattr(event, name).set(values)
+        # Participants were written in bulk, without signals: the document follows here.
+        refresh_search_documents([event.pk])
         # Re-read what the response shows, as prefetched views would.
         for cache in ("participants", "citations"):
             getattr(event, "_prefetched_objects_cache", {}).pop(cache, None)

@@ -1,0 +1,173 @@
+"""The API's full-text filter ``q``, over one search document per event.
+
+An event's document (``Event.search_document``) is its title, its summary, every citation's
+quote, and the names and aliases of its participants' actors and of a response's responder.
+The model layer keeps it current (``refresh_search_documents``, called by ``Event.save`` and by
+the signals of events/signals.py), so the admin, the API, History → Restore, the demo loader
+and imports all obey it.
+
+``q`` takes web-search syntax: words (all must occur), "quoted phrases", ``-word`` exclusions
+and ``or`` between alternatives. PostgreSQL answers it with ``websearch_to_tsquery`` over the
+document's GIN-indexed ``to_tsvector('english', …)`` (stemming: truces finds truce). Other
+databases get the embedded approximation: the same syntax parsed here into case-insensitive
+substring matches on the document's text, without stemming.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Aggregate, OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Coalesce, Concat
+
+SEARCH_CONFIG = "english"
+# The expression of the GIN index (migration 0008): the filter uses the same one.
+DOCUMENT_VECTOR = SearchVector("search_document", config=SEARCH_CONFIG)
+SEPARATOR = "\n"
+
+
+class JoinedText(Aggregate):
+    """The texts of a group joined by newlines: STRING_AGG on PostgreSQL, GROUP_CONCAT
+    elsewhere."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s)"
+    output_field = TextField()
+
+    def __init__(self, expression, **extra):
+        super().__init__(expression, Value(SEPARATOR), **extra)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="STRING_AGG", **extra_context)
+
+
+def _joined(queryset, group: str, text: str):
+    """One row's text: ``text`` of ``queryset``'s rows (for one event) joined, or ''."""
+    rows = queryset.order_by().values(group).annotate(joined=JoinedText(text)).values("joined")
+    return Coalesce(Subquery(rows[:1]), Value(""), output_field=TextField())
+
+
+def document_expression(models):
+    """The search document of each event row, as one SQL expression: ``models`` maps
+    Citation, Participant, ActorAlias and Response to their classes (a migration passes its
+    historical ones)."""
+    event = OuterRef("pk")
+    parts = [
+        Coalesce("title", Value(""), output_field=TextField()),
+        Coalesce("summary", Value(""), output_field=TextField()),
+        _joined(models["Citation"].objects.filter(event=event), "event", "quote"),
+        _joined(models["Participant"].objects.filter(event=event), "event", "actor__name"),
+        _joined(
+            models["ActorAlias"].objects.filter(actor__participations__event=event),
+            "actor__participations__event",
+            "name",
+        ),
+        _joined(models["Response"].objects.filter(event_ptr=event), "event_ptr", "responder__name"),
+        _joined(
+            models["ActorAlias"].objects.filter(actor__responses__event_ptr=event),
+            "actor__responses__event_ptr",
+            "name",
+        ),
+    ]
+    joined = [parts[0]]
+    for part in parts[1:]:
+        joined += [Value(SEPARATOR), part]
+    return Concat(*joined, output_field=TextField())
+
+
+def _models():
+    from actors.models import ActorAlias
+
+    from .models import Citation, Participant, Response
+
+    return {
+        "Citation": Citation,
+        "Participant": Participant,
+        "ActorAlias": ActorAlias,
+        "Response": Response,
+    }
+
+
+def refresh_search_documents(events) -> None:
+    """Rewrite the search documents of ``events`` (a queryset of Event, or ids) in one
+    UPDATE."""
+    from .models import Event
+
+    if not hasattr(events, "query"):
+        events = Event.objects.filter(pk__in=list(events))
+    elif events.model is not Event:
+        events = Event.objects.filter(pk__in=events.values("pk"))
+    events.update(search_document=document_expression(_models()))
+
+
+def refresh_documents_naming(actor_ids) -> None:
+    """Rewrite the documents of the events naming these actors (as participants or a
+    response's responder): after a change of their names or aliases."""
+    from .models import Event, Participant
+
+    refresh_search_documents(
+        Event.objects.filter(
+            Q(pk__in=Participant.objects.filter(actor__in=actor_ids).values("event"))
+            | Q(as_response__responder__in=actor_ids)
+        )
+    )
+
+
+# --- q -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Clause:
+    """Texts that must all occur, and texts none of which may occur."""
+
+    required: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+
+
+TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+WORD_CORE = re.compile(r"\w(?:.*\w)?")
+
+
+def parse(text: str) -> list[Clause]:
+    """``q`` as websearch_to_tsquery reads it: clauses joined by ``or``, each a conjunction
+    of words and "phrases", a leading ``-`` excluding one. Punctuation-only words are
+    dropped."""
+    clauses = [Clause()]
+    for match in TOKEN.finditer(text):
+        negated, phrase, word = match.groups()
+        if word is not None:
+            if word.lower() == "or":
+                if clauses[-1].required or clauses[-1].excluded:
+                    clauses.append(Clause())
+                continue
+            negated, phrase = ("-", word[1:]) if word.startswith("-") else ("", word)
+        # A word from its first to its last letter or digit (truce:* is truce, 30-day stays);
+        # a phrase as typed, its spaces single.
+        core = WORD_CORE.search(phrase)
+        if core is None:
+            continue
+        target = clauses[-1].excluded if negated else clauses[-1].required
+        target.append(core.group() if word is not None else " ".join(phrase.split()))
+    return [c for c in clauses if c.required or c.excluded]
+
+
+def _substring_condition(clauses: list[Clause]) -> Q:
+    condition = Q(pk__in=[])
+    for clause in clauses:
+        part = Q()
+        for text in clause.required:
+            part &= Q(search_document__icontains=text)
+        for text in clause.excluded:
+            part &= ~Q(search_document__icontains=text)
+        condition |= part
+    return condition
+
+
+def search(queryset, text: str):
+    """The events of ``queryset`` whose search document matches ``text`` (web-search
+    syntax)."""
+    if connection.vendor == "postgresql":
+        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        return queryset.alias(search_vector=DOCUMENT_VECTOR).filter(search_vector=query)
+    return queryset.filter(_substring_condition(parse(text)))
