@@ -6,6 +6,7 @@ or). The document follows every change of what it holds, whichever way the chang
 import itertools
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
@@ -13,6 +14,7 @@ from rest_framework.test import APIClient
 from actors.models import ActorAlias
 from events.models import Citation, Event, Participant
 from events.search import Clause, parse, refresh_search_documents, search
+from tests.admin.test_restore import edited, restore
 from tests.factories import (
     ActorAliasFactory,
     ActorFactory,
@@ -358,3 +360,31 @@ def test_q_is_answered_from_the_documents_gin_index(db):
         plan = "\n".join(row[0] for row in cursor.fetchall())
 
     assert "event_document_search_gin" in plan, plan
+
+
+# --- every way of writing keeps it current ----------------------------------------------------
+
+
+def documents() -> dict[int, str]:
+    return dict(Event.objects.values_list("pk", "search_document"))
+
+
+def test_load_demo_leaves_every_document_as_its_rows_make_it(db):
+    call_command("load_demo", verbosity=0)
+    loaded = documents()
+
+    refresh_search_documents(Event.objects.all())
+
+    assert loaded and documents() == loaded
+    assert search(Event.objects.all(), "kremlin").exists()
+
+
+def test_a_restore_from_the_history_restores_what_q_finds(editor_client, anonymous):
+    proposal = CitationFactory(event=ProposalFactory(title="Easter truce")).event
+    old = edited(proposal, title="Energy pause")
+    assert set(search(Event.objects.all(), "easter")) == set()
+
+    assert restore(editor_client, proposal, old).status_code == 302
+
+    assert set(search(Event.objects.all(), "easter")) == {Event.objects.get(pk=proposal.pk)}
+    assert set(search(Event.objects.all(), "energy")) == set()
