@@ -32,7 +32,12 @@ if [ "$#" -gt 0 ]; then
     exec "$@"
 fi
 
+# Threaded workers: a worker's heartbeat goes on while a thread streams a long download (a
+# whole export), so gunicorn's timeout stops hung workers without cutting exports short.
 exec gunicorn tracker.wsgi:application \
     --bind "${BIND:-0.0.0.0:8000}" \
     --workers "${GUNICORN_WORKERS:-2}" \
+    --worker-class gthread \
+    --threads "${GUNICORN_THREADS:-4}" \
+    --timeout "${GUNICORN_TIMEOUT:-30}" \
     --access-logfile -

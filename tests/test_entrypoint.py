@@ -226,6 +226,9 @@ def test_entrypoint_script_is_executable_and_strict():
     assert text.startswith("#!/usr/bin/env bash\n")
     assert "set -euo pipefail" in text
     assert "exec gunicorn tracker.wsgi:application" in text
+    # Sync workers are killed after --timeout seconds of one request, which cuts a whole
+    # export short; a threaded worker keeps its heartbeat while a thread streams.
+    assert "--worker-class gthread" in text
 
 
 def test_dockerfile_runs_the_entrypoint_as_a_non_root_user_with_a_healthcheck():
