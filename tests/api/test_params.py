@@ -813,3 +813,12 @@ def test_every_ordering_key_of_actors_in_both_directions(anonymous, key):
     listed = found(anonymous, f"actors/?ordering={key}")
 
     assert listed == (ascending[::-1] if key.startswith("-") else ascending)
+
+
+@pytest.mark.parametrize(
+    "value", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"], ids=["min", "max"]
+)
+def test_an_updated_after_outside_the_years_1_to_9999_in_utc_is_a_400(anonymous, value):
+    assert refused(anonymous, f"events/?updated_after={quote(value)}", "updated_after") == [
+        "Enter a date and time between years 1 and 9999."
+    ]
