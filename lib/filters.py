@@ -306,7 +306,8 @@ class StrictFilterBackend(DjangoFilterBackend):
         valid; None where no filter applies (one record, a list without filters). Every
         error of the request is raised in one ValidationError (a 400)."""
         if not lists_records(view):
-            if getattr(view, "action", None) in DETAIL_ACTIONS:
+            # A view that is no viewset has no action: its one record is read or written.
+            if getattr(view, "action", "retrieve") in DETAIL_ACTIONS:
                 check_query_params(request, DETAIL_PARAMS)
             return None
         filterset_class = self.get_filterset_class(view, queryset)

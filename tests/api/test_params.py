@@ -171,10 +171,37 @@ def test_a_view_without_a_filterset_knows_only_its_pages_and_format(rf):
         "Unknown parameter. Valid parameters: fields, format, page, page_size."
     )
 
-    # The same view's detail (a lookup in its URL): filters never apply.
+    # The same view's detail (a lookup in its URL): filters never apply, and it takes only
+    # format and fields.
     detail = View()
     detail.kwargs = {"pk": 1}
     assert StrictFilterBackend().filter_queryset(Request(rf.get("/")), queryset, detail) is queryset
+    with pytest.raises(Exception) as refused_:
+        StrictFilterBackend().filter_queryset(Request(rf.get("/", {"q": "x"})), queryset, detail)
+    assert refused_.value.detail["q"][0] == "Unknown parameter. Valid parameters: fields, format."
+
+
+@pytest.mark.parametrize(
+    "kwargs,is_list", [({"ref": "a"}, False), ({"slug": "a"}, True), ({}, True)]
+)
+def test_a_detail_is_known_by_the_lookup_url_kwarg_when_the_view_has_one(kwargs, is_list):
+    from lib.filters import lists_records
+
+    class View:
+        lookup_field = "slug"
+        lookup_url_kwarg = "ref"
+
+    view = View()
+    view.kwargs = kwargs
+    assert lists_records(view) is is_list
+
+
+def test_updated_after_is_described_in_the_schema(anonymous):
+    schema = anonymous.get("/api/schema/", {"format": "json"}).json()
+    parameters = schema["paths"]["/api/v1/sources/"]["get"]["parameters"]
+
+    described = {p["name"]: p.get("description") for p in parameters}
+    assert described["updated_after"] == "Created or changed since then (ISO 8601 date and time)."
 
 
 def test_query_param_errors_by_kind_of_parameter(rf):
