@@ -8,7 +8,7 @@ empty item of a list or a malformed value is a 400 that names the parameter.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Collection
 
 import django_filters
 from django import forms
@@ -246,19 +246,18 @@ class UpdatedAfterFilter(django_filters.IsoDateTimeFilter):
 
 
 def query_param_errors(
-    params, known: Iterable[str], lists: Iterable[str] = (), free: Iterable[str] = ()
+    params, known: Collection[str], lists: Collection[str] = (), free: Collection[str] = ()
 ) -> dict[str, list[str]]:
     """What is wrong with ``params`` (a QueryDict), by parameter: a name not in ``known``, a
-    parameter of neither ``lists`` nor ``free`` given twice, an empty value of either of the
-    first two kinds. ``free`` names parameters their reader checks itself."""
-    known, lists, free = set(known), set(lists), set(free)
+    parameter not in ``lists`` given twice, an empty value. ``free`` names known parameters
+    their reader checks itself."""
     valid = ", ".join(sorted(known))
     errors: dict[str, list[str]] = {}
     for name, values in params.lists():
+        if name in free:
+            continue
         if name not in known:
             errors[name] = [f"Unknown parameter. Valid parameters: {valid}."]
-        elif name in free:
-            continue
         elif len(values) > 1 and name not in lists:
             errors[name] = [REPEATED]
         elif any(not value.strip() for value in values):
@@ -266,19 +265,17 @@ def query_param_errors(
     return errors
 
 
-def check_query_params(request, allowed: Iterable[str]) -> None:
+def check_query_params(request, allowed: Collection[str]) -> None:
     """A 400 unless every query parameter of ``request`` is one of ``allowed``, given once,
     with a value (for the views that read their parameters themselves: the aggregates)."""
-    errors = query_param_errors(request.query_params, allowed, free=("fields",))
+    errors = query_param_errors(request.query_params, allowed, free={"fields"} & set(allowed))
     if errors:
         raise ValidationError(errors)
 
 
 def lists_records(view) -> bool:
-    """Whether the view answers with a list (a list, or an action on the list: an export)."""
-    detail = getattr(view, "detail", None)
-    if detail is not None:
-        return not detail
+    """Whether the view answers with a list (a list, or an action on the list: an export):
+    its URL names no record."""
     lookup = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", "pk")
     return lookup not in getattr(view, "kwargs", {})
 
