@@ -112,10 +112,8 @@ class EventFilterSet(django_filters.FilterSet):
 
 
 def in_effect_on(queryset, name, day):
-    proposals = Proposal.objects.in_effect_on(day)
-    if queryset.model is Proposal:
-        return queryset.filter(pk__in=proposals.values("pk"))
-    return queryset.filter(pk__in=proposals.values("event_ptr"))
+    # A proposal's pk is its event's: one subquery for the timeline and the proposals alike.
+    return queryset.filter(pk__in=Proposal.objects.in_effect_on(day).values("pk"))
 
 
 class ProposalFilterSet(EventFilterSet):
