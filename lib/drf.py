@@ -111,3 +111,85 @@ class ConcurrencyMixin:
         with transaction.atomic():
             self.lock_and_check()
             return super().destroy(request, *args, **kwargs)
+
+
+# --- JSON bodies of the types the schema says -------------------------------------------------
+
+STRING_FIELDS = (
+    serializers.CharField,
+    serializers.DateField,
+    serializers.DateTimeField,
+    serializers.TimeField,
+    serializers.DurationField,
+    serializers.SlugRelatedField,
+)
+TYPE_NAMES = {
+    str: "a string",
+    int: "an integer",
+    bool: "true or false",
+    list: "a list",
+    dict: "an object",
+}
+
+
+def json_type_of(field):
+    """The JSON type a field reads from a JSON body (as the OpenAPI schema documents it), or
+    None where the field checks its input itself."""
+    if isinstance(field, serializers.ManyRelatedField | serializers.ListField):
+        return list
+    if isinstance(field, serializers.ListSerializer):
+        return list
+    if isinstance(field, serializers.Serializer):
+        return dict
+    if isinstance(field, serializers.BooleanField):
+        return bool
+    if isinstance(field, serializers.IntegerField | serializers.PrimaryKeyRelatedField):
+        return int
+    if isinstance(field, serializers.ChoiceField):
+        return str if all(isinstance(value, str) for value in field.choices) else None
+    if isinstance(field, STRING_FIELDS):
+        return str
+    return None
+
+
+def json_type_errors(field, value, name: str) -> dict[str, list[str]]:
+    """Where ``value`` (of a JSON body) is not of the type ``field`` reads, by dotted name:
+    DRF would otherwise take 5 for "5", "5" for 5 or "true" for true."""
+    expected = json_type_of(field)
+    if value is None or expected is None:
+        return {}
+    if expected is int:
+        right = isinstance(value, int) and not isinstance(value, bool)
+    else:
+        right = isinstance(value, expected)
+    if not right:
+        return {name: [f"Expected {TYPE_NAMES[expected]}."]}
+    errors: dict[str, list[str]] = {}
+    child = getattr(field, "child", None) or getattr(field, "child_relation", None)
+    if expected is list and child is not None:
+        for index, item in enumerate(value):
+            errors.update(json_type_errors(child, item, f"{name}[{index}]"))
+    elif expected is dict:
+        errors.update(body_type_errors(field, value, f"{name}."))
+    return errors
+
+
+def body_type_errors(serializer, data: dict, prefix: str = "") -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for name, field in serializer.fields.items():
+        if not field.read_only and name in data:
+            errors.update(json_type_errors(field, data[name], f"{prefix}{name}"))
+    return errors
+
+
+class JSONTypesMixin:
+    """A serializer whose JSON body is refused (400, each field named) where a value is not of
+    the type the schema documents: a number for a string, a string for a number or a
+    boolean. Form bodies (the browsable API's) are all text and keep DRF's coercions."""
+
+    def to_internal_value(self, data):
+        if self.parent is None and type(data) is dict:
+            errors = body_type_errors(self, data)
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from events.search import refresh_documents_naming
 from lib.columns import ColumnsListSerializer
-from lib.drf import full_clean_or_400, instance_with
+from lib.drf import JSONTypesMixin, full_clean_or_400, instance_with
 
 from .. import services
 from ..models import Actor, ActorAlias, Affiliation, alias_names_actor_message
@@ -28,7 +28,7 @@ class AliasesField(serializers.ListField):
         return [alias.name for alias in actor.aliases.all()]
 
 
-class ActorSerializer(serializers.ModelSerializer):
+class ActorSerializer(JSONTypesMixin, serializers.ModelSerializer):
     aliases = AliasesField(
         child=serializers.CharField(max_length=200),
         required=False,
@@ -120,7 +120,7 @@ class ActorSerializer(serializers.ModelSerializer):
         return instance
 
 
-class AffiliationSerializer(serializers.ModelSerializer):
+class AffiliationSerializer(JSONTypesMixin, serializers.ModelSerializer):
     person = serializers.SlugRelatedField(slug_field="slug", queryset=Actor.objects.all())
     organization = serializers.SlugRelatedField(slug_field="slug", queryset=Actor.objects.all())
 

@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from actors.models import Actor
 from lib.columns import ColumnsListSerializer
-from lib.drf import full_clean_or_400, instance_with, raise_as_drf
+from lib.drf import JSONTypesMixin, full_clean_or_400, instance_with, raise_as_drf
 
 from .. import services
 from ..codes import codes_for
@@ -45,7 +45,7 @@ KIND_ENDPOINTS = {
 }
 
 
-class ConflictSerializer(serializers.ModelSerializer):
+class ConflictSerializer(JSONTypesMixin, serializers.ModelSerializer):
     parties = serializers.SlugRelatedField(
         slug_field="slug", queryset=Actor.objects.all(), many=True, required=False
     )
@@ -78,7 +78,7 @@ class AccusationPairSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(JSONTypesMixin, serializers.ModelSerializer):
     outlet = actor_slug_field(required=False, allow_null=True)
     # Declared so that uniqueness is checked on the normalized URL (in validate), not as sent.
     url = serializers.URLField(max_length=1000, required=False, allow_blank=True)
@@ -189,7 +189,7 @@ class TombstoneSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
-class EventFieldsMixin(serializers.Serializer):
+class EventFieldsMixin(JSONTypesMixin, serializers.Serializer):
     """Fields and behaviour every event shares: conflict, dates, status, citations, links."""
 
     kind = serializers.ChoiceField(choices=Event.Kind.choices, read_only=True)
