@@ -24,10 +24,12 @@ from django.conf import settings
 from drf_spectacular import openapi
 from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.plumbing import ResolvedComponent, deep_import_string, force_instance
+from drf_spectacular.utils import OpenApiParameter
 from inflection import camelize
 from rest_framework.settings import api_settings
 
 from .filters import MAX_ID, IdsField
+from .selection import FIELDS_PARAM, FieldSelectionMixin
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # The serializer actions that write a record as such; any other unsafe action on one record
@@ -195,6 +197,28 @@ class AutoSchema(openapi.AutoSchema):
                 rows["items"] = {"oneOf": [rows["items"], tombstone_ref]}
 
     # --- parameters ------------------------------------------------------------------------
+
+    def get_override_parameters(self):
+        """``fields`` on the reads of a view that selects fields (lib/selection.py)."""
+        parameters = list(super().get_override_parameters())
+        reads_records = getattr(self.view, "action", None) in ("list", "retrieve") or (
+            getattr(self.view, "action", "") or ""
+        ).startswith("export_")
+        if self.method == "GET" and reads_records and isinstance(self.view, FieldSelectionMixin):
+            parameters.append(
+                OpenApiParameter(
+                    FIELDS_PARAM,
+                    {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1},
+                    style="form",
+                    explode=False,
+                    description=(
+                        "Only these fields of each record (a nested name selects its "
+                        "columns); an unknown name is a 400 listing the valid ones. A record "
+                        "then lacks the other fields the schema lists as required."
+                    ),
+                )
+            )
+        return parameters
 
     def _get_pagination_parameters(self):
         parameters = super()._get_pagination_parameters()

@@ -386,3 +386,28 @@ def test_an_error_asked_as_csv_is_the_documented_json(schema, anonymous):
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     check_response(schema, f"{API}/events/", "get", response)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/events/", "/proposals/{id}/", "/proposals/export.csv", "/actors/", "/participants/"],
+)
+def test_field_selection_is_documented_on_reads(schema, path):
+    parameter = parameters(schema, f"{API}{path}")["fields"]
+
+    assert parameter["schema"]["type"] == "array"
+    assert (parameter["style"], parameter["explode"]) == ("form", False)
+
+
+def test_field_selection_is_not_offered_on_writes_and_aggregates(schema):
+    assert "fields" not in parameters(schema, f"{API}/proposals/", "post")
+    assert "fields" not in parameters(schema, f"{API}/conflicts/{{slug}}/counts/")
+
+
+def test_a_documented_field_selection_answers_those_fields(anonymous):
+    proposal = ProposalFactory(editorial_status=Event.Status.PUBLISHED)
+
+    response = anonymous.get(f"{API}/events/", {"fields": "id,title"})
+
+    assert response.status_code == 200
+    assert response.json()["results"] == [{"id": proposal.pk, "title": proposal.title}]
