@@ -167,8 +167,8 @@ def main() -> int:
     parser.add_argument(
         "--max-examples",
         type=int,
-        default=int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "25")),
-        help="test cases per operation and phase (default 25)",
+        default=int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "10")),
+        help="test cases per operation in the fuzzing phase (default 10)",
     )
     parser.add_argument("--seed", type=int, default=int(os.environ.get("SCHEMATHESIS_SEED", "1")))
     options = parser.parse_args()
