@@ -20,6 +20,8 @@ from rest_framework.exceptions import ValidationError
 
 # Records' ids: positive 64-bit integers (PostgreSQL's bigint).
 MAX_ID = 2**63 - 1
+# Ids one filter takes at most: as many as the largest page shows.
+MAX_IDS = 1000
 # What a detail (read, write or delete of one record) accepts.
 DETAIL_PARAMS = ("format", "fields")
 # The actions on one record whose query parameters the backend checks; the other actions on
@@ -114,9 +116,17 @@ class IdsField(CommaSeparatedField):
 
     def __init__(self, *args, model=None, **kwargs):
         self.model = model
+        # The records an id may name; a FilterSet narrows it to what its reader may see, so
+        # that an id's existence is not told to those who may not read the record.
+        self.queryset = model.objects.all() if model is not None else None
         super().__init__(*args, **kwargs)
 
     def clean_values(self, values):
+        if len(values) > MAX_IDS:
+            raise forms.ValidationError(
+                "At most %(maximum)s ids; %(count)s were given.",
+                params={"maximum": MAX_IDS, "count": len(values)},
+            )
         ids, bad = [], []
         for value in values:
             try:
@@ -130,7 +140,7 @@ class IdsField(CommaSeparatedField):
             )
         if self.model is None:
             return ids
-        found = self.model.objects.in_bulk(ids)
+        found = self.queryset.in_bulk(ids)
         unknown = [i for i in ids if i not in found]
         if unknown:
             raise unknown_error(self.model, unknown)
@@ -317,6 +327,12 @@ class StrictFilterBackend(DjangoFilterBackend):
             getattr(paginator, "page_size_query_param", None),
         } - {None}
         params = request.query_params
+        if getattr(getattr(request, "accepted_renderer", None), "format", None) == "api":
+            # The browsable API's filter form sends every field, the ones left blank too: there
+            # a blank field means "not filtered". Clients of JSON and CSV get the 400.
+            params = params.copy()
+            for name in [name for name, values in params.lists() if not any(values)]:
+                del params[name]
         errors = query_param_errors(
             params, {*filters, *paging, *DETAIL_PARAMS, *extra}, lists, {"fields", *extra}
         )

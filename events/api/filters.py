@@ -29,6 +29,7 @@ from ..models import (
     ViolationAccusation,
 )
 from ..search import search
+from .permissions import sees_unpublished
 
 ROLE_FILTERS = {
     "proposer": Participant.Role.PROPOSER,
@@ -185,6 +186,16 @@ class TimelineFilterSet(EventFilterSet):
     class Meta:
         model = Event
         fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if not sees_unpublished(user, Proposal):
+            # A public reader's thread starts from a published proposal; any other id is
+            # unknown to them, as the record is.
+            self.form.fields["thread"].queryset = Proposal.objects.filter(
+                editorial_status=Event.Status.PUBLISHED
+            )
 
     def filter_thread(self, queryset, name, proposals):
         members = Q(pk__in=[proposal.pk for proposal in proposals])

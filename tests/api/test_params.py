@@ -565,6 +565,38 @@ def test_thread_of_an_unknown_proposal_is_a_400_naming_it(anonymous, thread):
     ]
 
 
+def test_a_thread_of_a_draft_proposal_is_unknown_to_public_readers_only(
+    anonymous, editor_api, thread
+):
+    records, _ = thread
+    draft = ProposalFactory(conflict=records["offer"].conflict)
+
+    # Whether a draft exists is not told to those who may not read it.
+    assert refused(anonymous, f"events/?thread={draft.pk}", "thread") == [
+        f"Unknown proposal: {draft.pk}."
+    ]
+    assert found(editor_api, f"events/?thread={draft.pk}") == [draft.pk]
+
+
+def test_an_id_list_takes_at_most_1000_ids(anonymous):
+    assert get(anonymous, "events/?id=" + ",".join(map(str, range(1, 1001)))).status_code == 200
+    assert refused(anonymous, "events/?id=" + ",".join(map(str, range(1, 1002))), "id") == [
+        "At most 1000 ids; 1001 were given."
+    ]
+
+
+def test_the_browsable_apis_blank_filter_fields_mean_not_filtered(anonymous, thread):
+    records, _ = thread
+    # The filter form of the HTML page submits its blank fields too.
+    html = anonymous.get(f"{API}/events/?kind=&actor=&date_after=&q=", HTTP_ACCEPT="text/html")
+    json = get(anonymous, "events/?kind=&actor=&date_after=&q=")
+
+    assert html.status_code == 200
+    assert str(records["offer"].title) in html.content.decode()
+    assert json.status_code == 400
+    assert set(json.json()) == {"kind", "actor", "date_after", "q"}
+
+
 # --- booleans -------------------------------------------------------------------------------
 
 
