@@ -18,9 +18,9 @@ from rest_framework.test import APIClient
 
 from actors.models import Actor
 from events.api.filters import ProposalFilterSet
-from lib.filters import ChoicesFilter, IdFilter, SlugsFilter, StrictBooleanFilter
 from events.api.urls import router
 from events.models import Event, Participant, Proposal
+from lib.filters import ChoicesFilter, IdFilter, SlugsFilter, StrictBooleanFilter
 from tests.api.contract import CONTRACT_FILTERS
 from tests.factories import (
     AccusationFactory,
