@@ -5,6 +5,8 @@ kinds. Editorial status changes only through actions: editors submit for review,
 publish and retract.
 """
 
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -20,6 +22,7 @@ from lib.ids import as_id
 from lib.paginators import EstimatedCountPaginator
 
 from . import services
+from .forms import DateOptionalTimeField, PeriodDateField, coarser, replace_field
 from .models import (
     KIND_MODELS,
     KIND_ROLES,
@@ -65,7 +68,12 @@ def event_admin_url(event: Event) -> str:
 
 
 class SourceForm(VersionedForm):
-    """The model's refusals, with the records they name linked."""
+    """The model's refusals, with the records they name linked. The publication date needs no
+    time."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        replace_field(self, "published_at", DateOptionalTimeField, "The time may be left out.")
 
     def _post_clean(self):
         super()._post_clean()
@@ -265,7 +273,30 @@ class CitationInline(admin.StackedInline):
 
 class EventForm(VersionedForm):
     """Links through many-to-many fields (a meeting's proposals) are checked with the values
-    submitted; the record's own foreign-key links are checked by its model."""
+    submitted; the record's own foreign-key links are checked by its model.
+
+    The date is typed as people write it: ``2025-03-18``, ``2025-03`` for a month or ``2025``
+    for a year; a month or a year typed makes the precision at least as coarse."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        replace_field(
+            self,
+            "date",
+            PeriodDateField,
+            "YYYY-MM-DD; for month precision YYYY-MM, for year precision YYYY.",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        typed = getattr(cleaned.get("date"), "precision", None)
+        chosen = cleaned.get("date_precision")
+        if typed and chosen and coarser(typed, chosen):
+            cleaned["date_precision"] = typed
+        if typed:
+            day = cleaned["date"]
+            cleaned["date"] = datetime.date(day.year, day.month, day.day)
+        return cleaned
 
     def _post_clean(self):
         super()._post_clean()
