@@ -67,6 +67,14 @@ def event_admin_url(event: Event) -> str:
     return reverse(f"admin:events_{model._meta.model_name}_change", args=[event.pk])
 
 
+def add_event_links() -> list[tuple[str, str]]:
+    """(kind's name, its add form's URL) for "Add … from this article"."""
+    return [
+        (model._meta.verbose_name, reverse(f"admin:events_{model._meta.model_name}_add"))
+        for model in KIND_MODELS.values()
+    ]
+
+
 class SourceForm(VersionedForm):
     """The model's refusals, with the records they name linked. The publication date needs no
     time."""
@@ -163,11 +171,7 @@ class SourceAdmin(CuratedAdmin):
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = extra_context or {}
-        extra_context["add_event_links"] = [
-            (model._meta.verbose_name, reverse(f"admin:events_{model._meta.model_name}_add"))
-            for model in KIND_MODELS.values()
-        ]
+        extra_context = {**(extra_context or {}), "add_event_links": add_event_links()}
         return super().change_view(request, object_id, form_url, extra_context)
 
 
@@ -207,11 +211,25 @@ class ParticipantFormSet(forms.BaseInlineFormSet):
         return super().save(commit)
 
 
+# The roles a new event's participant rows start with, in the order articles name them: the
+# editor picks the actors and changes a role only when it differs.
+DEFAULT_ROW_ROLES: dict[type[Event], tuple[str, ...]] = {
+    Proposal: (Participant.Role.PROPOSER, Participant.Role.ADDRESSEE, Participant.Role.ADDRESSEE),
+    Meeting: (Participant.Role.HOST, Participant.Role.DELEGATION, Participant.Role.DELEGATION),
+    ViolationAccusation: (Participant.Role.ACCUSER, Participant.Role.ACCUSED),
+}
+
+
 class ParticipantInline(admin.TabularInline):
     model = Participant
     formset = ParticipantFormSet
     extra = 1
     max_num = Event.MAX_PARTICIPANTS
+
+    def get_extra(self, request, obj=None, **kwargs) -> int:
+        if obj is None:  # a new event: a row for each default role
+            return max(self.extra, len(DEFAULT_ROW_ROLES.get(self.parent_model, ())))
+        return self.extra
 
     def get_formset(self, request, obj=None, **kwargs):
         # More rows than max_num are a form error, not saved (the admin reads validate_max
@@ -424,13 +442,23 @@ class EventAdminBase(CuratedAdmin):
         if isinstance(inline, CitationInline) and obj.pk is None and source_id:
             if Source.objects.filter(pk=source_id).exists():
                 kwargs["initial"] = [{"source": source_id}]
+        if isinstance(inline, ParticipantInline) and obj.pk is None:
+            kwargs["initial"] = [{"role": role} for role in DEFAULT_ROW_ROLES.get(self.model, ())]
         return kwargs
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        defaults = services.curation_defaults(request.user, self.model, request.GET.get("source"))
+        return {**defaults, **initial}  # what the URL says wins
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra_context = extra_context or {}
         extra_context["articles"] = services.articles_for_form(
-            event_id=object_id, source_id=request.GET.get("source")
+            event_id=object_id,
+            source_id=request.GET.get("source"),
+            with_actors=any(issubclass(i, ParticipantInline) for i in self.inlines),
         )
+        extra_context["add_event_links"] = add_event_links()
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def _transition(self, request, queryset, transition: str) -> None:
@@ -469,6 +497,8 @@ class ProposalAdmin(ProposalAutocompleteMixin, ProposalPickersMixin, EventAdminB
     ]
     list_filter = ["conflict", "editorial_status", "proposal_kind", "scope", "outcome", "date"]
     autocomplete_fields = ["conflict", "extends", "counters", "replaces"]
+    # One click for a kind, instead of opening a list and choosing in it.
+    radio_fields = {"proposal_kind": admin.HORIZONTAL}
     kind_fieldsets = [
         (
             "Proposal",

@@ -7,10 +7,12 @@ from django.db import transaction
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from actors.services import NamedActor, actors_named_in
 from lib.ids import as_id
 
 from .models import (
     KIND_MODELS,
+    LINK_FIELDS,
     Citation,
     Event,
     Proposal,
@@ -143,6 +145,8 @@ class Article:
 
     source: Source
     text: SafeString
+    # The actors the article names, offered as participants in one click.
+    actors: list[NamedActor] = field(default_factory=list)
 
 
 def highlight(body: str, quotes: list[str]) -> SafeString:
@@ -167,8 +171,9 @@ def highlight(body: str, quotes: list[str]) -> SafeString:
     return mark_safe("".join(parts))
 
 
-def articles_for_form(event_id=None, source_id=None) -> list[Article]:
-    """The articles an editor reads beside an event form: those it cites, and ``source_id``."""
+def articles_for_form(event_id=None, source_id=None, with_actors=False) -> list[Article]:
+    """The articles an editor reads beside an event form: those it cites, and ``source_id``;
+    ``with_actors``: each with the actors it names."""
     sources: dict[int, Source] = {}
     quotes: dict[int, list[str]] = {}
     event_id, source_id = as_id(event_id), as_id(source_id)
@@ -181,7 +186,39 @@ def articles_for_form(event_id=None, source_id=None) -> list[Article]:
         if source is not None:
             sources[source.pk] = source
     return [
-        Article(source=s, text=highlight(s.body, quotes.get(pk, [])))
+        Article(
+            source=s,
+            text=highlight(s.body, quotes.get(pk, [])),
+            actors=actors_named_in(s.body) if with_actors else [],
+        )
         for pk, s in sources.items()
         if s.body
     ]
+
+
+def curation_defaults(user, model, source_id=None) -> dict[str, int]:
+    """What a new event's form starts with when the editor does not say otherwise.
+
+    - ``conflict``: that of the newest event citing the article being curated, else that of the
+      newest event the editor created (editors curate one conflict at a time);
+    - ``proposal`` (a response's or an accusation's): the proposal the article reports, when it
+      reports exactly one.
+    """
+    defaults: dict[str, int] = {}
+    source_id = as_id(source_id)
+    none = Event.objects.none()
+    citing = Event.objects.filter(citations__source_id=source_id) if source_id else none
+    own = Event.objects.filter(created_by=user) if user.pk is not None else none
+    for events in (citing, own):
+        conflict = events.order_by("-created_at", "-pk").values_list("conflict_id", flat=True)
+        if conflict_id := conflict.first():
+            defaults["conflict"] = conflict_id
+            break
+    if source_id and "proposal" in LINK_FIELDS.get(model, ()):
+        proposals = citing.filter(kind=Event.Kind.PROPOSAL).exclude(
+            editorial_status=Event.Status.RETRACTED
+        )
+        proposals = list(proposals.order_by().values_list("pk", flat=True).distinct()[:2])
+        if len(proposals) == 1:
+            defaults["proposal"] = proposals[0]
+    return defaults

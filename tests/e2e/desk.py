@@ -73,6 +73,7 @@ class Desk:
 
     def phase(self, name: str) -> Tally:
         """Count from here on under ``name`` (the previous phase is closed)."""
+        self.page.wait_for_load_state("load")  # a load under way belongs to the last phase
         self.tally = self.phases.setdefault(name, Tally())
         return self.tally
 

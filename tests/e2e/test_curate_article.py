@@ -173,7 +173,7 @@ def test_classic_controls_curate_a_fresh_article(page: Page, live_server, editor
     desk.pick("id_conflict", "Sudan", conflict.name)
     desk.type(page.locator("#id_title"), "Saudi proposal of a seven-day humanitarian truce")
     desk.type(page.locator("#id_date"), "2025-05-20")
-    desk.choose(page.locator("#id_proposal_kind"), "Humanitarian pause")
+    desk.click(page.get_by_label("Humanitarian pause"))
     participant_row(desk, 0, "Saudi Arabia", "Saudi Arabia", "Proposer")
     participant_row(desk, 1, "Sudanese Armed Forces", "Sudanese Armed Forces", "Addressee")
     participant_row(desk, 2, "Rapid Support Forces", "Rapid Support Forces", "Addressee")

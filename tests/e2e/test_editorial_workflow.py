@@ -80,7 +80,7 @@ def test_editor_records_a_proposal_from_an_article_and_a_reviewer_publishes_it(
     choose_autocomplete(page, "id_conflict", conflict.name)
     page.locator("#id_title").fill("Russia proposes a 30-day ceasefire")
     page.locator("#id_date").fill("2025-04-21")
-    page.locator("#id_proposal_kind").select_option(label="Ceasefire")
+    page.get_by_label("Ceasefire", exact=True).check()
     choose_autocomplete(page, "id_participants-0-actor", "Russia")
     page.locator("#id_participants-0-role").select_option(label="Proposer")
     # A quote the article does not contain is refused...
