@@ -1,17 +1,19 @@
 """The editors' workspace: sources beside the forms, events with participants and citations.
 
 Each kind has its own admin sharing ``EventAdminBase``; ``EventAdmin`` is the timeline of all
-kinds. Editorial status changes only through actions: editors submit for review, reviewers
-publish and retract.
+kinds. Editorial status changes only through the workflow: actions on the lists, and buttons
+in each change form's submit row (editors submit for review, reviewers publish and retract).
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -328,6 +330,27 @@ class EventForm(VersionedForm):
             self.add_error(name, problems)
 
 
+@dataclass(frozen=True)
+class WorkflowButton:
+    """A submit button of the change form: its POST name, value and label."""
+
+    name: str
+    value: str
+    label: str
+
+
+STEP_FIELD = "_transition"
+# The labels editors read, in the order the buttons appear.
+STEP_LABELS = {
+    "submit": "Submit for review",
+    "publish": "Publish",
+    "return_to_draft": "Return to draft",
+    "retract": "Retract",
+}
+# Saves the record with its rows and submits it for review in the same click.
+SAVE_AND_SUBMIT = WorkflowButton("_save_and_submit", "1", "Save and submit")
+
+
 class EventAdminBase(CuratedAdmin):
     """What every kind's admin shares: status workflow, article beside the form, inlines."""
 
@@ -385,13 +408,12 @@ class EventAdminBase(CuratedAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    # Editors edit drafts and events in review; published and retracted ones only reviewers.
+    # Editors edit drafts and events in review; published and retracted ones only reviewers
+    # (services.read_only_reason says so on the page).
     def has_change_permission(self, request, obj=None) -> bool:
         if not super().has_change_permission(request, obj):
             return False
-        if obj is not None and obj.editorial_status in services.LOCKED_STATUSES:
-            return self.has_publish_permission(request)
-        return True
+        return obj is None or services.read_only_reason(request.user, obj) is None
 
     def has_publish_permission(self, request) -> bool:
         return request.user.has_perm("events.publish_event")
@@ -452,6 +474,10 @@ class EventAdminBase(CuratedAdmin):
         return {**defaults, **initial}  # what the URL says wins
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and self._requested_step(request):
+            early = self._step_before_saving(request, object_id)
+            if early is not None:
+                return early
         extra_context = extra_context or {}
         extra_context["articles"] = services.articles_for_form(
             event_id=object_id,
@@ -461,8 +487,96 @@ class EventAdminBase(CuratedAdmin):
         extra_context["add_event_links"] = add_event_links()
         return super().changeform_view(request, object_id, form_url, extra_context)
 
+    # -- the workflow in the change form's submit row ------------------------------------
+
+    def workflow_buttons(self, request, obj) -> list[WorkflowButton]:
+        """The steps ``request.user`` may take on ``obj`` (None: the add form) now."""
+        user = request.user
+        if obj is None:
+            may_submit = user.has_perm(services.step_permission("submit", self.model))
+            return [SAVE_AND_SUBMIT] if may_submit else []
+        steps = services.steps_for(user, obj)
+        buttons = [SAVE_AND_SUBMIT] if "submit" in steps else []
+        return buttons + [
+            WorkflowButton(STEP_FIELD, step, label)
+            for step, label in STEP_LABELS.items()
+            if step in steps
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if not context.get("is_popup"):
+            context["workflow_buttons"] = self.workflow_buttons(request, obj)
+        if obj is not None:
+            context["read_only_reason"] = services.read_only_reason(request.user, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _requested_step(self, request) -> str | None:
+        if SAVE_AND_SUBMIT.name in request.POST:
+            return "submit"
+        return request.POST.get(STEP_FIELD) or None
+
+    def _step_before_saving(self, request, object_id):
+        """A step the user may not take is refused before anything is saved; a step taken
+        by a user who may not edit the event is taken without saving. None: save, then take
+        the step (``response_add``, ``response_change``)."""
+        step = self._requested_step(request)
+        if object_id is None:
+            if step == "submit" and request.user.has_perm(
+                services.step_permission(step, self.model)
+            ):
+                return None
+            self.message_user(request, "Only a new draft can be submitted.", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return None  # Django's answer for a missing record
+        refusal = services.step_refusal(request.user, obj, step)
+        if refusal is None and self.has_change_permission(request, obj):
+            return None
+        if refusal is None:
+            self._take_step(request, obj, step)
+        else:
+            self.message_user(request, refusal, messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())
+
+    def _take_step(self, request, obj, step: str) -> None:
+        result = services.change_status([obj], step, request.user)
+        if result.changed:
+            self.message_user(request, f"“{obj}” {result.verb}.", messages.SUCCESS)
+        for problem in result.skipped:
+            self.message_user(request, problem, messages.WARNING)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if self._requested_step(request) is None:
+            return super().response_add(request, obj, post_url_continue)
+        self.message_user(request, f"“{obj}” was added.", messages.SUCCESS)
+        self._take_step(request, obj, "submit")
+        return HttpResponseRedirect(event_admin_url(obj))
+
+    def response_change(self, request, obj):
+        step = self._requested_step(request)
+        if step is None:
+            return super().response_change(request, obj)
+        self.message_user(request, f"“{obj}” was saved.", messages.SUCCESS)
+        self._take_step(request, obj, step)
+        return HttpResponseRedirect(request.get_full_path())
+
+    # -- the workflow as actions on the lists ----------------------------------------------
+
+    def has_workflow_permission(self, request) -> bool:
+        """Submitting and returning to draft need the right to change events of the admin's
+        kind; on the timeline of all kinds, of some kind (each event is checked by its own)."""
+        models = KIND_MODELS.values() if self.model is Event else [self.model]
+        return any(request.user.has_perm(services.change_permission(m)) for m in models)
+
     def _transition(self, request, queryset, transition: str) -> None:
-        result = services.change_status(queryset, transition, request.user)
+        user = request.user
+        kinds = [
+            kind
+            for kind, model in KIND_MODELS.items()
+            if user.has_perm(services.step_permission(transition, model))
+        ]
+        result = services.change_status(queryset.filter(kind__in=kinds), transition, user)
         if result.changed:
             self.message_user(
                 request, f"{result.changed} event(s) {result.verb}.", messages.SUCCESS
@@ -470,7 +584,7 @@ class EventAdminBase(CuratedAdmin):
         for problem in result.skipped:
             self.message_user(request, problem, messages.WARNING)
 
-    @admin.action(description="Submit selected events for review", permissions=["change"])
+    @admin.action(description="Submit selected events for review", permissions=["workflow"])
     def submit_for_review(self, request, queryset):
         self._transition(request, queryset, "submit")
 
@@ -482,7 +596,7 @@ class EventAdminBase(CuratedAdmin):
     def retract(self, request, queryset):
         self._transition(request, queryset, "retract")
 
-    @admin.action(description="Return selected events to draft", permissions=["change"])
+    @admin.action(description="Return selected events to draft", permissions=["workflow"])
     def return_to_draft(self, request, queryset):
         self._transition(request, queryset, "return_to_draft")
 

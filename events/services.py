@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_permission_codename
 from django.db import transaction
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -33,6 +34,11 @@ TRANSITIONS = {
 }
 # Reaching review or the public requires the evidence an event rests on.
 NEEDS_CITATION = {"submit", "publish"}
+# Steps only reviewers take; the others need the right to change events of the kind.
+PUBLISHING_STEPS = ("publish", "retract")
+# The history row of each step says so (``change_status``): the review queue reads when an
+# event was submitted, and by whom, from it.
+SUBMITTED_REASON = TRANSITIONS["submit"][2].capitalize()
 
 
 @dataclass
@@ -56,8 +62,19 @@ def lock_events(ids) -> dict[int, str]:
     )
 
 
-def _refusal(event: Event, transition: str, user) -> str | None:
-    """Why ``event`` may not take this step, or None."""
+def change_permission(kind_model: type[Event]) -> str:
+    opts = kind_model._meta
+    return f"{opts.app_label}.{get_permission_codename('change', opts)}"
+
+
+def step_permission(transition: str, kind_model: type[Event]) -> str:
+    """The permission a user needs to take ``transition`` on events of ``kind_model``."""
+    if transition in PUBLISHING_STEPS:
+        return "events.publish_event"
+    return change_permission(kind_model)
+
+
+def _status_refusal(event: Event, transition: str) -> str | None:
     allowed_from, _, verb = TRANSITIONS[transition]
     if event.editorial_status not in allowed_from:
         allowed = " or ".join(Event.Status(s).label.lower() for s in allowed_from)
@@ -65,6 +82,47 @@ def _refusal(event: Event, transition: str, user) -> str | None:
             f"“{event}” was not {verb}: it is {event.get_editorial_status_display().lower()},"
             f" and only {allowed} events can be."
         )
+    return None
+
+
+def step_refusal(user, event: Event, transition: str) -> str | None:
+    """Why ``user`` may not take this step on ``event`` as it is now (their permission, its
+    status), or None. The evidence a step needs is checked when it is taken."""
+    if transition not in TRANSITIONS:
+        return f"“{transition}” is not a step of the editorial workflow."
+    verb = TRANSITIONS[transition][2]
+    if not user.has_perm(step_permission(transition, KIND_MODELS[event.kind])):
+        who = "reviewers" if transition in PUBLISHING_STEPS else "users who may change it"
+        return f"“{event}” was not {verb}: only {who} may take this step."
+    return _status_refusal(event, transition)
+
+
+def steps_for(user, event: Event) -> list[str]:
+    """The workflow steps ``user`` may take on ``event`` now, in the workflow's order."""
+    return [t for t in TRANSITIONS if step_refusal(user, event, t) is None]
+
+
+def read_only_reason(user, event: Event) -> str | None:
+    """Why ``user`` may look at ``event`` but not edit it, in words; None when they may edit
+    it. The admin decides its change permission by this rule."""
+    kind_model = KIND_MODELS[event.kind]
+    if not user.has_perm(change_permission(kind_model)):
+        return f"You may view {kind_model._meta.verbose_name_plural} but not change them."
+    if event.editorial_status in LOCKED_STATUSES and not user.has_perm("events.publish_event"):
+        if event.editorial_status == Event.Status.PUBLISHED:
+            return "Published: only reviewers change published records; a reviewer can retract it."
+        return (
+            "Retracted: only reviewers change retracted records; readers see that it was retracted."
+        )
+    return None
+
+
+def _refusal(event: Event, transition: str, user) -> str | None:
+    """Why ``event`` may not take this step, or None."""
+    verb = TRANSITIONS[transition][2]
+    status_refusal = _status_refusal(event, transition)
+    if status_refusal:
+        return status_refusal
     if transition in NEEDS_CITATION and not event.citations.exists():
         return (
             f"“{event}” was not {verb}: it has no citation. Add the words from the article "
@@ -116,7 +174,7 @@ def change_status(events, transition: str, user) -> TransitionResult:
             event.editorial_status = new_status
             event.updated_by = user
             event._history_user = user  # also outside a request (commands, a shell)
-            event._change_reason = verb.capitalize()
+            event._change_reason = verb.capitalize()  # SUBMITTED_REASON for a submission
             event.save(update_fields=["editorial_status", "updated_by", "updated_at"])
             result.changed += 1
         if len(refused) == len(pending):

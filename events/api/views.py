@@ -199,12 +199,7 @@ class WorkflowViewSet(ConcurrencyMixin, EventViewSetMixin, viewsets.ModelViewSet
     permission_classes = [ReadPublishedWriteWithModelPerms, ReviewersChangePublished]
 
     def _transition(self, request, transition: str):
-        opts = self.queryset.model._meta
-        needed = (
-            "events.publish_event"
-            if transition in ("publish", "retract")
-            else f"{opts.app_label}.change_{opts.model_name}"
-        )
+        needed = services.step_permission(transition, self.queryset.model)
         if not request.user.has_perm(needed):
             raise PermissionDenied(f"You may not {transition.replace('_', ' ')} events.")
         with transaction.atomic():
