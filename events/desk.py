@@ -228,7 +228,9 @@ def latest_changes(user, models_: Iterable = HISTORY_MODELS, limit: int = LATEST
 
 
 def for_index(request) -> dict:
-    """What the admin index shows above the apps."""
+    """What the admin index shows above the apps: nothing to a user who may open no event."""
+    if not any(_may_open(request.user, model) for model in KIND_MODELS.values()):
+        return {}
     return {
         "queue": awaiting_review(request.user),
         "latest": latest_changes(request.user),

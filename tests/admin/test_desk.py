@@ -171,6 +171,17 @@ def test_an_entry_the_viewer_may_not_open_is_not_linked(editor):
     }
 
 
+def test_a_user_who_may_open_no_event_gets_no_desk(editor):
+    submitted(editor, 10, title="A proposal")
+    SourceFactory(title="An article")
+    outsider = UserFactory(username="outsider")
+    outsider.user_permissions.add(*Permission.objects.filter(codename="view_source"))
+    page = client_for(outsider).get(INDEX).content.decode()
+    assert 'id="review-queue"' not in page
+    assert 'id="latest-changes"' not in page
+    assert "An article" not in page
+
+
 # -- latest changes -----------------------------------------------------------------------------
 
 
@@ -209,6 +220,7 @@ def test_latest_changes_are_linked_only_when_the_viewer_may_open_them(editor_cli
     ]
     reader = UserFactory(username="reader")
     reader.user_permissions.add(*Permission.objects.filter(codename="view_proposal"))
+    assert latest(client_for(reader))[2].startswith("someone created source “An article”")
     assert latest_links(client_for(reader)) == [None, None, None]
     assert Source.objects.count() == 1
 
