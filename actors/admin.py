@@ -4,9 +4,11 @@ from django import forms
 from django.contrib import admin
 
 from lib.admin import CuratedAdmin
+from lib.pickers import PickersMixin
 
 from . import services
 from .models import Actor, ActorAlias, Affiliation, not_a_person_message
+from .pickers import ACTOR_PICKER, ActorAutocompleteMixin
 
 
 class AliasFormSet(forms.BaseInlineFormSet):
@@ -54,17 +56,18 @@ class AffiliationFormSet(forms.BaseInlineFormSet):
             raise forms.ValidationError(not_a_person_message(self.instance))
 
 
-class AffiliationInline(admin.TabularInline):
+class AffiliationInline(PickersMixin, admin.TabularInline):
     model = Affiliation
     formset = AffiliationFormSet
     fk_name = "person"
     extra = 0
     autocomplete_fields = ["organization"]
+    pickers = (ACTOR_PICKER,)
     verbose_name = "affiliation (as a person)"
 
 
 @admin.register(Actor)
-class ActorAdmin(CuratedAdmin):
+class ActorAdmin(ActorAutocompleteMixin, CuratedAdmin):
     list_display = ["name", "slug", "kind", "country", "wikidata_id", "alias_names"]
     list_filter = ["kind"]
     search_fields = ["name", "slug", "aliases__name", "wikidata_id"]
@@ -117,9 +120,10 @@ class ActorAdmin(CuratedAdmin):
 
 
 @admin.register(Affiliation)
-class AffiliationAdmin(CuratedAdmin):
+class AffiliationAdmin(PickersMixin, CuratedAdmin):
     list_display = ["person", "role", "organization", "start_date", "end_date"]
     list_select_related = ["person", "organization"]
     list_filter = ["organization__kind"]
     search_fields = ["person__name", "organization__name", "role"]
     autocomplete_fields = ["person", "organization"]
+    pickers = (ACTOR_PICKER,)

@@ -19,9 +19,11 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from actors.pickers import ACTOR_PICKER
 from lib.admin import CuratedAdmin, VersionedForm
 from lib.ids import as_id
 from lib.paginators import EstimatedCountPaginator
+from lib.pickers import PickersMixin
 
 from . import services
 from .forms import DateOptionalTimeField, PeriodDateField, coarser, replace_field
@@ -42,13 +44,14 @@ from .models import (
     event_date_errors,
     link_errors,
 )
-from .pickers import ProposalAutocompleteMixin, ProposalPickersMixin
+from .pickers import PROPOSAL_PICKER, ProposalAutocompleteMixin
 
 
-class ConflictPartyInline(admin.TabularInline):
+class ConflictPartyInline(PickersMixin, admin.TabularInline):
     model = ConflictParty
     extra = 1
     autocomplete_fields = ["actor"]
+    pickers = (ACTOR_PICKER,)
 
 
 @admin.register(Conflict)
@@ -120,7 +123,7 @@ class SourceForm(VersionedForm):
 
 
 @admin.register(Source)
-class SourceAdmin(CuratedAdmin):
+class SourceAdmin(PickersMixin, CuratedAdmin):
     form = SourceForm
     list_display = ["title", "outlet", "published_at", "language", "url"]
     list_select_related = ["outlet"]
@@ -128,6 +131,7 @@ class SourceAdmin(CuratedAdmin):
     search_fields = ["title", "url"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["outlet"]
+    pickers = (ACTOR_PICKER,)
     readonly_fields = ["events_citing"]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
@@ -222,7 +226,7 @@ DEFAULT_ROW_ROLES: dict[type[Event], tuple[str, ...]] = {
 }
 
 
-class ParticipantInline(admin.TabularInline):
+class ParticipantInline(PickersMixin, admin.TabularInline):
     model = Participant
     formset = ParticipantFormSet
     extra = 1
@@ -239,6 +243,7 @@ class ParticipantInline(admin.TabularInline):
         return super().get_formset(request, obj, validate_max=True, **kwargs)
 
     autocomplete_fields = ["actor"]
+    pickers = (ACTOR_PICKER,)
 
     def get_queryset(self, request):
         # Each row's label names its actor.
@@ -276,7 +281,7 @@ class CitationFormSet(forms.BaseInlineFormSet):
             )
 
 
-class CitationInline(admin.StackedInline):
+class CitationInline(PickersMixin, admin.StackedInline):
     model = Citation
     formset = CitationFormSet
     extra = 1
@@ -286,6 +291,7 @@ class CitationInline(admin.StackedInline):
         return super().get_formset(request, obj, validate_max=True, **kwargs)
 
     autocomplete_fields = ["source", "speaker", "via"]
+    pickers = (ACTOR_PICKER,)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source", "speaker", "via")
@@ -351,7 +357,7 @@ STEP_LABELS = {
 SAVE_AND_SUBMIT = WorkflowButton("_save_and_submit", "1", "Save and submit")
 
 
-class EventAdminBase(CuratedAdmin):
+class EventAdminBase(PickersMixin, CuratedAdmin):
     """What every kind's admin shares: status workflow, article beside the form, inlines."""
 
     form = EventForm
@@ -374,6 +380,8 @@ class EventAdminBase(CuratedAdmin):
     change_form_template = "admin/events/change_form_with_article.html"
     actions = ["submit_for_review", "publish", "retract", "return_to_draft"]
     event_fields = ["conflict", "title", "summary", ("date", "date_precision"), "end_date"]
+    # A response's responder; the proposals an event links to (each kind's fields).
+    pickers = (ACTOR_PICKER, PROPOSAL_PICKER)
     kind_fieldsets: list = []
 
     def get_fieldsets(self, request, obj=None):
@@ -602,7 +610,7 @@ class EventAdminBase(CuratedAdmin):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(ProposalAutocompleteMixin, ProposalPickersMixin, EventAdminBase):
+class ProposalAdmin(ProposalAutocompleteMixin, EventAdminBase):
     list_display = [
         *EventAdminBase.list_display[:-1],
         "proposal_kind",
@@ -634,7 +642,7 @@ class ProposalAdmin(ProposalAutocompleteMixin, ProposalPickersMixin, EventAdminB
 
 
 @admin.register(Response)
-class ResponseAdmin(ProposalPickersMixin, EventAdminBase):
+class ResponseAdmin(EventAdminBase):
     inlines = [CitationInline]  # the responder is the response's own field
     list_display = [*EventAdminBase.list_display[:-1], "responder", "stance", "editorial_status"]
     list_filter = ["conflict", "editorial_status", "stance", "date"]
@@ -645,7 +653,7 @@ class ResponseAdmin(ProposalPickersMixin, EventAdminBase):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ProposalPickersMixin, EventAdminBase):
+class MeetingAdmin(EventAdminBase):
     list_display = [
         *EventAdminBase.list_display[:-1],
         "meeting_format",
@@ -671,7 +679,7 @@ class MeetingAdmin(ProposalPickersMixin, EventAdminBase):
 
 
 @admin.register(ViolationAccusation)
-class ViolationAccusationAdmin(ProposalPickersMixin, EventAdminBase):
+class ViolationAccusationAdmin(EventAdminBase):
     list_display = [
         *EventAdminBase.list_display[:-1],
         "proposal",

@@ -7,25 +7,16 @@ dropdown as in the value already chosen, and the dropdown lists the proposals of
 chosen in the form first. ``static/events/proposal_pickers.js`` sends that conflict along with
 each autocomplete request.
 
-``ProposalAutocompleteMixin`` goes on ProposalAdmin (it serves the options);
-``ProposalPickersMixin`` on every admin whose form has proposal pickers.
+``ProposalAutocompleteMixin`` goes on ProposalAdmin (it serves the options); the admins whose
+forms have proposal pickers list ``PROPOSAL_PICKER`` in their ``pickers`` (``lib/pickers.py``).
 """
 
-from django import forms
-from django.contrib.admin.views.autocomplete import AutocompleteJsonView
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, QuerySet, Value, When
-from django.urls import path
 
 from lib.ids import as_id
+from lib.pickers import Picker, PickerUrlsMixin, PickerView
 
 from .models import Proposal
-
-# The form fields that link an event to proposals.
-PICKER_FIELDS = frozenset({"extends", "counters", "replaces", "proposal", "produced", "discussed"})
-
-PICKER_JS = "events/proposal_pickers.js"
 
 
 def proposal_label(proposal: Proposal) -> str:
@@ -34,6 +25,16 @@ def proposal_label(proposal: Proposal) -> str:
     Reads ``proposal.conflict``: select the conflict with the proposals.
     """
     return f"{proposal.title} · {proposal.date_display} · {proposal.conflict.name}"
+
+
+PROPOSAL_PICKER = Picker(
+    model=Proposal,
+    label=proposal_label,
+    js="events/proposal_pickers.js",
+    # The form fields that link an event to proposals.
+    fields=frozenset({"extends", "counters", "replaces", "proposal", "produced", "discussed"}),
+    related=("conflict",),
+)
 
 
 def conflict_first(proposals: QuerySet, conflict_id: int | None) -> QuerySet:
@@ -52,7 +53,7 @@ def conflict_first(proposals: QuerySet, conflict_id: int | None) -> QuerySet:
     ).order_by("other_conflict", "-date", "-pk")
 
 
-class ProposalAutocompleteView(AutocompleteJsonView):
+class ProposalAutocompleteView(PickerView):
     """The pickers' options: Django's autocomplete with conflict-first order and labels.
 
     Takes Django's parameters (``app_label``, ``model_name``, ``field_name``, ``term``,
@@ -60,79 +61,13 @@ class ProposalAutocompleteView(AutocompleteJsonView):
     one is ignored.
     """
 
-    def process_request(self, request):
-        term, model_admin, source_field, to_field_name = super().process_request(request)
-        if model_admin.model is not Proposal:
-            raise PermissionDenied
-        return term, model_admin, source_field, to_field_name
+    picker = PROPOSAL_PICKER
 
     def get_queryset(self):
         return conflict_first(super().get_queryset(), as_id(self.request.GET.get("conflict")))
 
-    def serialize_result(self, obj, to_field_name):
-        return {**super().serialize_result(obj, to_field_name), "text": proposal_label(obj)}
 
-
-class ProposalAutocompleteSelect(AutocompleteSelect):
-    url_name = "%s:events_proposal_autocomplete"
-
-
-class ProposalAutocompleteSelectMultiple(AutocompleteSelectMultiple):
-    url_name = "%s:events_proposal_autocomplete"
-
-
-class ProposalAutocompleteMixin:
+class ProposalAutocompleteMixin(PickerUrlsMixin):
     """For ProposalAdmin: serves the proposal pickers' options at ``…/proposal/autocomplete/``."""
 
-    def get_urls(self):
-        view = ProposalAutocompleteView.as_view(admin_site=self.admin_site)
-        return [
-            # Before the admin's own URLs: "<object_id>/" would match it otherwise.
-            path(
-                "autocomplete/",
-                self.admin_site.admin_view(view),
-                name=f"{self.opts.app_label}_{self.opts.model_name}_autocomplete",
-            ),
-            *super().get_urls(),
-        ]
-
-
-class ProposalPickersMixin:
-    """For the admins whose forms link to proposals: labelled, conflict-first pickers."""
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        self._use_picker_widget(db_field, request, kwargs, ProposalAutocompleteSelect)
-        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        return self._labelled(db_field, formfield)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        self._use_picker_widget(db_field, request, kwargs, ProposalAutocompleteSelectMultiple)
-        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
-        return self._labelled(db_field, formfield)
-
-    @staticmethod
-    def _is_picker(db_field) -> bool:
-        return db_field.name in PICKER_FIELDS and db_field.remote_field.model is Proposal
-
-    def _use_picker_widget(self, db_field, request, kwargs: dict, widget_class) -> None:
-        """The conflict-first options for the autocomplete fields that pick proposals."""
-        if (
-            self._is_picker(db_field)
-            and "widget" not in kwargs
-            and db_field.name in self.get_autocomplete_fields(request)
-        ):
-            kwargs["widget"] = widget_class(db_field, self.admin_site, using=kwargs.get("using"))
-
-    def _labelled(self, db_field, formfield):
-        if formfield is not None and self._is_picker(db_field):
-            # The chosen values are rendered from this queryset: one query for all of them.
-            formfield.queryset = formfield.queryset.select_related("conflict")
-            formfield.label_from_instance = proposal_label
-        return formfield
-
-    @property
-    def media(self):
-        # After Django's autocomplete.js, which the pickers' widgets load.
-        return super().media + forms.Media(
-            js=["admin/js/jquery.init.js", "admin/js/autocomplete.js", PICKER_JS]
-        )
+    picker_view = ProposalAutocompleteView
