@@ -31,14 +31,17 @@ def log_out(page: Page) -> None:
     expect(page.locator("#content")).to_contain_text("Logged out")
 
 
-def choose_autocomplete(page: Page, select_id: str, text: str) -> None:
-    """Pick ``text`` in an admin autocomplete (select2) widget: open it, type, click the hit."""
+def choose_autocomplete(page: Page, select_id: str, text: str, option: str = "") -> None:
+    """Pick in an admin autocomplete (select2) widget: open it, type ``text``, click the
+    option reading ``option`` (``text`` when not given; an actor's reads
+    ``Russia · State · RUS``)."""
+    option = option or text
     page.locator(f"#{select_id} + .select2").click()
     page.locator(".select2-container--open .select2-search__field").fill(text)
     results = page.locator(".select2-container--open .select2-results")
-    results.get_by_role("option", name=text, exact=True).click()
+    results.get_by_role("option", name=option, exact=True).click()
     # The widget writes the choice back into the hidden <select> the form posts.
-    expect(page.locator(f"#{select_id} option:checked")).to_have_text(text)
+    expect(page.locator(f"#{select_id} option:checked")).to_have_text(option)
 
 
 def run_action(page: Page, event: Event, action_label: str) -> None:
@@ -81,7 +84,7 @@ def test_editor_records_a_proposal_from_an_article_and_a_reviewer_publishes_it(
     page.locator("#id_title").fill("Russia proposes a 30-day ceasefire")
     page.locator("#id_date").fill("2025-04-21")
     page.get_by_label("Ceasefire", exact=True).check()
-    choose_autocomplete(page, "id_participants-0-actor", "Russia")
+    choose_autocomplete(page, "id_participants-0-actor", "Russia", "Russia · State")
     page.locator("#id_participants-0-role").select_option(label="Proposer")
     # A quote the article does not contain is refused...
     page.locator("#id_citations-0-quote").fill("Ukraine proposed a 30-day ceasefire to Russia.")
