@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass
 
 from .models import Actor, ActorAlias
+from .pickers import actor_label
 
 # What published events show of an actor: readers know it by its name, analysts' scripts by
 # its slug.
@@ -36,7 +37,7 @@ class NamedActor:
     @property
     def label(self) -> str:
         """How the actor pickers show it."""
-        return str(self.actor)
+        return actor_label(self.actor)
 
 
 def actors_named_in(text: str) -> list[NamedActor]:

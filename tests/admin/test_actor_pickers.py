@@ -18,6 +18,7 @@ from tests.factories import (
     ConflictFactory,
     ParticipantFactory,
     ResponseFactory,
+    SourceFactory,
     UserFactory,
 )
 
@@ -405,3 +406,10 @@ def test_a_page_of_options_takes_constant_queries(editor_client, actors, django_
     with django_assert_num_queries(7):
         found = results(editor_client, "Rus", page=2)
     assert found[-1]["text"] == "Add actor “Rus”…"
+
+
+def test_the_article_panels_actors_read_as_in_the_pickers(editor_client, actors):
+    article = SourceFactory(body="Hamas and Kyiv answered the offer.")
+    page = editor_client.get(f"/admin/events/proposal/add/?source={article.pk}").content.decode()
+    assert f'data-actor-id="{actors[HAMAS].pk}" data-actor-label="{HAMAS}"' in page
+    assert f'data-actor-id="{actors[UKRAINE].pk}" data-actor-label="{UKRAINE}"' in page

@@ -45,6 +45,11 @@ BODY = (
     "Previous truces brokered in Jeddah collapsed within days."
 )
 
+# How the participants' actor pickers read (name · kind · country).
+SAUDI = "Saudi Arabia · State · SA"
+SAF = "Sudanese Armed Forces · Armed group · SD"
+RSF = "Rapid Support Forces · Armed group · SD"
+
 
 @pytest.fixture
 def sudan(db):
@@ -174,9 +179,9 @@ def test_classic_controls_curate_a_fresh_article(page: Page, live_server, editor
     desk.type(page.locator("#id_title"), "Saudi proposal of a seven-day humanitarian truce")
     desk.type(page.locator("#id_date"), "2025-05-20")
     desk.click(page.get_by_label("Humanitarian pause"))
-    participant_row(desk, 0, "Saudi Arabia", "Saudi Arabia", "Proposer")
-    participant_row(desk, 1, "Sudanese Armed Forces", "Sudanese Armed Forces", "Addressee")
-    participant_row(desk, 2, "Rapid Support Forces", "Rapid Support Forces", "Addressee")
+    participant_row(desk, 0, "Saudi Arabia", SAUDI, "Proposer")
+    participant_row(desk, 1, "Sudanese Armed Forces", SAF, "Addressee")
+    participant_row(desk, 2, "Rapid Support Forces", RSF, "Addressee")
     copy_quote(desk, PROPOSAL_QUOTE)
     desk.click(page.locator("input[name=_save]"))
     desk.saved()
@@ -188,9 +193,9 @@ def test_classic_controls_curate_a_fresh_article(page: Page, live_server, editor
     desk.type(page.locator("#id_title"), "Jeddah talks, second round")
     desk.type(page.locator("#id_date"), "2025-05-20")
     desk.type(page.locator("#id_venue"), "Jeddah")
-    participant_row(desk, 0, "Saudi Arabia", "Saudi Arabia", "Host")
-    participant_row(desk, 1, "Sudanese Armed Forces", "Sudanese Armed Forces", "Delegation")
-    participant_row(desk, 2, "Rapid Support Forces", "Rapid Support Forces", "Delegation")
+    participant_row(desk, 0, "Saudi Arabia", SAUDI, "Host")
+    participant_row(desk, 1, "Sudanese Armed Forces", SAF, "Delegation")
+    participant_row(desk, 2, "Rapid Support Forces", RSF, "Delegation")
     desk.pick_first("id_discussed", "truce")
     copy_quote(desk, MEETING_QUOTE)
     desk.click(page.locator("input[name=_save]"))
@@ -202,8 +207,8 @@ def test_classic_controls_curate_a_fresh_article(page: Page, live_server, editor
     desk.type(page.locator("#id_title"), "Army accuses the RSF of shelling Omdurman")
     desk.type(page.locator("#id_date"), "2025-05-22")
     desk.pick_first("id_proposal", "truce")
-    participant_row(desk, 0, "Sudanese Armed Forces", "Sudanese Armed Forces", "Accuser")
-    participant_row(desk, 1, "Rapid Support Forces", "Rapid Support Forces", "Accused")
+    participant_row(desk, 0, "Sudanese Armed Forces", SAF, "Accuser")
+    participant_row(desk, 1, "Rapid Support Forces", RSF, "Accused")
     copy_quote(desk, ACCUSATION_QUOTE)
     desk.click(page.locator("input[name=_save]"))
     desk.saved()
