@@ -74,25 +74,25 @@ def match_rank(field: str, term: str) -> Case:
 def ranked(actors: QuerySet, term: str) -> QuerySet:
     """``actors`` best match for ``term`` first, then by name.
 
-    Each actor is annotated with ``name_rank``, its best matching alias ``alias_name`` and
-    that alias's ``alias_rank``: one query, a subquery per actor for the alias (plain SQL
-    that SQLite and PostgreSQL both run).
+    Each actor is annotated with ``name_rank``, ``rank`` (that of its name or its best
+    matching alias, whichever is better) and ``alias_name``, its best matching alias: one
+    query, with two subqueries per actor over its aliases (plain SQL that SQLite and
+    PostgreSQL both run).
     """
     term = term.strip()
     if not term:
         return actors.order_by(Lower("name"), "pk")
-    best_alias = (
+    best_aliases = (
         ActorAlias.objects.filter(actor=OuterRef("pk"), name__icontains=term)
         .annotate(rank=match_rank("name", term))
         .order_by("rank", Lower("name"), "pk")
-        .values("name")[:1]
     )
-    return (
-        actors.annotate(name_rank=match_rank("name", term), alias_name=Subquery(best_alias))
-        .annotate(alias_rank=Coalesce(match_rank("alias_name", term), Value(OTHER)))
-        .annotate(rank=Least("name_rank", "alias_rank"))
-        .order_by("rank", Lower("name"), "pk")
-    )
+    alias_rank = Coalesce(Subquery(best_aliases.values("rank")[:1]), Value(OTHER))
+    return actors.annotate(
+        name_rank=match_rank("name", term),
+        rank=Least(match_rank("name", term), alias_rank),
+        alias_name=Subquery(best_aliases.values("name")[:1]),
+    ).order_by("rank", Lower("name"), "pk")
 
 
 class ActorAutocompleteView(PickerView):
@@ -111,7 +111,7 @@ class ActorAutocompleteView(PickerView):
     def serialize_result(self, obj, to_field_name):
         result = super().serialize_result(obj, to_field_name)
         label = result["text"]
-        if getattr(obj, "alias_rank", OTHER) < getattr(obj, "name_rank", OTHER):
+        if getattr(obj, "rank", OTHER) < getattr(obj, "name_rank", OTHER):
             result["text"] = f"{obj.alias_name} → {label}"
         # What the chosen value reads (actor_pickers.js): the label, without the alias.
         return {**result, "label": label}
@@ -134,7 +134,7 @@ class ActorAutocompleteView(PickerView):
         name = self.term.strip()
         if not name or not self.model_admin.has_add_permission(self.request):
             return None
-        # The first option is an exact match: the actor is there already.
+        # An exact match (it would be the first option): the actor is there already.
         if Actor.objects.filter(exactly("name", name) | exactly("aliases__name", name)).exists():
             return None
         params = {
@@ -143,10 +143,11 @@ class ActorAutocompleteView(PickerView):
             "name": name,
             **self._required_values(),
         }
+        add_url = reverse(f"{self.admin_site.name}:actors_actor_add")
         return {
             "id": ADD_VALUE,
             "text": f"Add actor “{name}”…",
-            "add_url": f"{reverse('admin:actors_actor_add')}?{urlencode(params)}",
+            "add_url": f"{add_url}?{urlencode(params)}",
         }
 
     def _required_values(self) -> dict:
