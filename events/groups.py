@@ -1,5 +1,5 @@
-"""The editorial groups: Editors create and edit drafts and submit them for review; Reviewers
-also publish, retract and delete.
+"""The editorial groups: Editors create and edit drafts, submit them for review and delete
+their own unpublished drafts; Reviewers also publish, retract and delete.
 
 Created by migration 0003 and kept complete after every ``migrate`` and ``flush`` through the
 post_migrate signal, so that permissions of models added later reach the groups too.
@@ -19,8 +19,18 @@ CURATED = {
         "citation",
     ],
 }
-# Editors remove rows of a record they edit (an alias, a participant, a citation).
-EDITOR_DELETES = {"actoralias", "participant", "citation", "conflictparty"}
+# Editors remove rows of a record they edit (an alias, a participant, a citation), and their
+# own drafts: events.services.may_delete narrows the kinds' delete permission to those.
+EDITOR_DELETES = {
+    "actoralias",
+    "participant",
+    "citation",
+    "conflictparty",
+    "proposal",
+    "response",
+    "meeting",
+    "violationaccusation",
+}
 EDITORS, REVIEWERS = "Editors", "Reviewers"
 
 

@@ -184,6 +184,36 @@ def change_status(events, transition: str, user) -> TransitionResult:
     return result
 
 
+def may_delete(user, event: Event) -> bool:
+    """Whether ``user`` may delete ``event`` (admin and API alike).
+
+    Published and retracted events are retracted, never deleted: readers and mirrors learn of
+    it. Reviewers delete drafts and events in review. Editors undo their own mistakes: a draft
+    they created that no version of its history shows published.
+    """
+    if event.editorial_status in LOCKED_STATUSES:
+        return False
+    model = KIND_MODELS[event.kind]
+    if not user.has_perm(f"{model._meta.app_label}.delete_{model._meta.model_name}"):
+        return False
+    if user.has_perm("events.publish_event"):
+        return True
+    return (
+        event.created_by_id is not None
+        and event.created_by_id == user.pk
+        and event.editorial_status == Event.Status.DRAFT
+        and not model.history.filter(
+            event_ptr_id=event.pk, editorial_status=Event.Status.PUBLISHED
+        ).exists()
+    )
+
+
+DELETE_REFUSED = (
+    "Editors delete only their own drafts that were never published; published events are "
+    "retracted, not deleted."
+)
+
+
 def source_locked_for(user, source: Source) -> bool:
     """A source cited by published events keeps its text and URLs unless a reviewer changes
     them: otherwise published quotes could stop occurring in their article."""

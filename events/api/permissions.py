@@ -38,13 +38,16 @@ class ReviewersChangePublished(permissions.BasePermission):
     message = "Published and retracted records can be changed by reviewers only."
 
     def has_object_permission(self, request, view, obj):
-        from ..services import LOCKED_STATUSES
+        from ..services import DELETE_REFUSED, LOCKED_STATUSES, may_delete
 
         if request.method in permissions.SAFE_METHODS:
             return True
-        if getattr(obj, "editorial_status", None) in LOCKED_STATUSES:
-            if request.method == "DELETE":
+        if request.method == "DELETE":
+            if getattr(obj, "editorial_status", None) in LOCKED_STATUSES:
                 self.message = "Published and retracted records are retracted, not deleted."
                 return False
+            self.message = DELETE_REFUSED
+            return may_delete(request.user, obj)
+        if getattr(obj, "editorial_status", None) in LOCKED_STATUSES:
             return request.user.has_perm("events.publish_event")
         return True

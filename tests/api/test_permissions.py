@@ -214,7 +214,7 @@ def test_curators_create(request, writable, persona, endpoint):
 @pytest.mark.parametrize(
     ("persona", "status", "expected"),
     [
-        ("editor_api", "draft", 403),  # editors draft; reviewers also delete
+        ("editor_api", "draft", 403),  # another's draft; reviewers delete any
         ("reviewer_api", "draft", 204),
         ("reviewer_api", "in_review", 204),
         ("reviewer_api", "published", 403),  # retracted instead, so readers learn of it

@@ -14,7 +14,15 @@ def test_editors_edit_but_do_not_publish():
     editors = permissions_of("Editors")
     assert {"add_proposal", "change_proposal", "view_proposal", "add_source"} <= editors
     assert "publish_event" not in editors
-    assert "delete_proposal" not in editors
+    assert "delete_source" not in editors
+
+
+@pytest.mark.django_db
+def test_editors_have_the_kinds_delete_permission_for_their_own_drafts():
+    # events.services.may_delete narrows it to their own never-published drafts.
+    editors = permissions_of("Editors")
+    kinds = {"proposal", "response", "meeting", "violationaccusation"}
+    assert {f"delete_{kind}" for kind in kinds} <= editors
 
 
 @pytest.mark.django_db
