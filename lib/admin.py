@@ -10,24 +10,42 @@ apps' admins:
 - History → Restore saves the chosen version's values through the change form of the current
   record: the same permissions, read-only fields, validation and workflow rules as a change
   made by hand. Fields the user may not change keep their current values.
+- each change form has an optional "Change reason", stored as the history row's reason; a
+  restore's reason says so;
+- the history page shows choice values in words, and links a version to its restore page, or
+  a user to their page, only for a viewer who may open it.
 """
 
 from django import forms
 from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import router, transaction
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .concurrency import changes_since, current_version, version_of
 
 VERSION_FIELD = "record_version"
+REASON_FIELD = "change_reason"
+REASON_FIELDSET = "Change reason"
+RESTORED = "Restored an earlier version"
+# django-simple-history's history_change_reason column is a CharField(max_length=100).
+REASON_MAX_LENGTH = 100
 
 
 class VersionedForm(forms.ModelForm):
     """A change form that refuses to overwrite changes made since it was opened."""
 
     record_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    change_reason = forms.CharField(
+        label="Change reason",
+        required=False,
+        # What restoring prefixes to it still fits the history's column.
+        max_length=REASON_MAX_LENGTH - len(RESTORED) - 2,
+        help_text="Optional: why you make this change; shown on the record's history page.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,23 +80,50 @@ def _with_version(fieldsets):
     return [(name, options), *rest]
 
 
+def _with_reason(fieldsets):
+    """``fieldsets`` with the change reason as a fieldset of its own, last (once)."""
+    fieldsets = [
+        (name, {**options, "fields": [f for f in options.get("fields", ()) if f != REASON_FIELD]})
+        for name, options in fieldsets
+        if name != REASON_FIELDSET
+    ]
+    return [*fieldsets, (REASON_FIELDSET, {"fields": [REASON_FIELD]})]
+
+
 def _show_version(context) -> None:
-    """Render the form's version field even when the admin's fieldsets leave it out."""
+    """Render the form's version and reason fields even when the admin's fieldsets leave
+    them out."""
     adminform = context.get("adminform")
-    if context.get("original") is None or adminform is None:
+    if adminform is None:
+        return
+    if REASON_FIELD in adminform.form.fields:
+        adminform.fieldsets = _with_reason(list(adminform.fieldsets))
+    if context.get("original") is None:
         return  # an add form: nothing to be stale against
     if VERSION_FIELD in adminform.form.fields:
         adminform.fieldsets = _with_version(list(adminform.fieldsets))
 
 
+class ReadableChanges(HistoricalRecordContextHelper):
+    """A history row's changes with choice values in words ("In review", not "in_review")."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        field = self.model._meta.get_field(change.field)
+        if getattr(field, "flatchoices", None) and not isinstance(value, list):
+            return dict(field.flatchoices).get(value, value)
+        return value
+
+
 class CuratedAdmin(SimpleHistoryAdmin):
     form = VersionedForm
+    object_history_list_template = "admin/curated_history_list.html"
 
     # -- the version travels with every change form ------------------------------------
 
     def get_fieldsets(self, request, obj=None):
         obj = self._restore_target(request, obj)
-        fieldsets = super().get_fieldsets(request, obj)
+        fieldsets = _with_reason(super().get_fieldsets(request, obj))
         return fieldsets if obj is None else _with_version(fieldsets)
 
     # An admin may build its own fieldsets without calling get_fieldsets above (the events'
@@ -138,10 +183,32 @@ class CuratedAdmin(SimpleHistoryAdmin):
             return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
-        version = getattr(getattr(request, "resolver_match", None), "url_name", "") or ""
-        if version.endswith("_simple_history"):
-            obj._change_reason = "Restored an earlier version"
+        reason = form.cleaned_data.get(REASON_FIELD, "").strip()
+        view = getattr(getattr(request, "resolver_match", None), "url_name", "") or ""
+        if view.endswith("_simple_history"):
+            reason = f"{RESTORED}: {reason}" if reason else RESTORED
+        if reason:
+            obj._change_reason = reason
         super().save_model(request, obj, form, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The reason is the history's, not a change of the record: the admin's log leaves it
+        # out of the fields it lists as changed.
+        if REASON_FIELD in form.changed_data:
+            form.changed_data.remove(REASON_FIELD)
+        return super().construct_change_message(request, form, formsets, add)
+
+    # -- the history page -----------------------------------------------------------------
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableChanges(self.model, historical_record)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The changes' authors link to their user pages only for a viewer who may open them.
+        user_model = get_user_model()._meta
+        if not request.user.has_perm(f"{user_model.app_label}.view_{user_model.model_name}"):
+            extra_context = {**(extra_context or {}), "admin_user_view": ""}
+        return super().history_view(request, object_id, extra_context)
 
     def revert_disabled(self, request, obj=None) -> bool:
         current = getattr(request, "_restore_current", None) or obj
