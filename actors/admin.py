@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin
 
-from lib.admin import CuratedAdmin
+from lib.admin import CuratedAdmin, merge_selected
 from lib.pickers import PickersMixin
 
 from . import services
@@ -106,6 +106,27 @@ class ActorAdmin(ActorAutocompleteMixin, CuratedAdmin):
         if obj.pk not in cache:
             cache[obj.pk] = services.actor_locked_for(request.user, obj)
         return cache[obj.pk]
+
+    actions = ["merge_actors"]
+
+    def has_publish_permission(self, request) -> bool:
+        return request.user.has_perm(services.MERGE_PERMISSION)
+
+    @admin.action(description="Merge selected actors…", permissions=["publish"])
+    def merge_actors(self, request, queryset):
+        return merge_selected(
+            self,
+            request,
+            queryset,
+            references=services.actor_references,
+            merge=services.merge_actors,
+            note=(
+                "Then each duplicate is deleted: its name becomes an alias of the kept actor and "
+                "its slug one of its old slugs, which keep leading there (the API redirects "
+                "/api/v1/actors/<old slug>/). Its own history stays under its id, ending with "
+                "the merge; the kept actor's history records it."
+            ),
+        )
 
     @admin.display(description="aliases")
     def alias_names(self, actor: Actor) -> str:

@@ -215,3 +215,59 @@ class CuratedAdmin(SimpleHistoryAdmin):
         if current is not None and not self.has_change_permission(request, current):
             return True
         return super().revert_disabled(request, obj)
+
+
+# --- merging duplicates ----------------------------------------------------------------------
+
+MERGE_TEMPLATE = "admin/merge_selected.html"
+
+
+def merge_selected(modeladmin, request, queryset, *, references, merge, note: str):
+    """An admin action merging the selected records into one, in three steps posted from one
+    page: choose the record to keep (``kept``), confirm what moves (``confirm``), merge.
+
+    ``references(record)`` counts what points to a record, by label; ``merge(kept,
+    duplicates, user)`` merges and returns a result whose ``describe()`` is the message.
+    A refusal (``ValidationError``) is shown as an error and nothing changes. ``note`` says,
+    on the confirmation, what becomes of the duplicates.
+    """
+    from django.contrib import messages
+    from django.contrib.admin import helpers
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import redirect
+    from django.template.response import TemplateResponse
+    from django.urls import reverse
+
+    opts = modeladmin.model._meta
+    records = list(queryset.order_by("pk"))
+    if len(records) < 2:
+        modeladmin.message_user(
+            request, f"Select at least two {opts.verbose_name_plural} to merge.", messages.WARNING
+        )
+        return None
+    kept = next((r for r in records if str(r.pk) == request.POST.get("kept")), None)
+    if kept is not None and request.POST.get("confirm"):
+        duplicates = [r for r in records if r.pk != kept.pk]
+        try:
+            result = merge(kept, duplicates, request.user)
+        except ValidationError as error:
+            modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
+            return None
+        modeladmin.message_user(request, result.describe(), messages.SUCCESS)
+        return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[kept.pk]))
+    rows = [
+        (record, [f"{n} {label}" for label, n in references(record).items() if n])
+        for record in records
+    ]
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": f"Merge {opts.verbose_name_plural}",
+        "opts": opts,
+        "rows": rows,
+        "kept": kept,
+        "duplicates": [(r, refs) for r, refs in rows if kept is not None and r.pk != kept.pk],
+        "note": note,
+        "action": request.POST.get("action"),
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, MERGE_TEMPLATE, context)
