@@ -20,7 +20,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from actors.pickers import ACTOR_PICKER
-from lib.admin import CuratedAdmin, VersionedForm
+from lib.admin import CuratedAdmin, VersionedForm, merge_selected
 from lib.ids import as_id
 from lib.paginators import EstimatedCountPaginator
 from lib.pickers import PickersMixin
@@ -128,11 +128,13 @@ class SourceAdmin(PickersMixin, CuratedAdmin):
     list_display = ["title", "outlet", "published_at", "language", "url"]
     list_select_related = ["outlet"]
     list_filter = ["language", "outlet"]
-    search_fields = ["title", "url"]
+    # A merged duplicate's URL finds the source it was merged into.
+    search_fields = ["title", "url", "merged__url"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["outlet"]
     pickers = (ACTOR_PICKER,)
-    readonly_fields = ["events_citing"]
+    readonly_fields = ["events_citing", "merged_duplicates"]
+    actions = ["merge_sources"]
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     change_form_template = "admin/events/source/change_form.html"
@@ -146,7 +148,40 @@ class SourceAdmin(PickersMixin, CuratedAdmin):
         "accessed_at",
         "body",
         "events_citing",
+        "merged_duplicates",
     ]
+
+    def has_publish_permission(self, request) -> bool:
+        return request.user.has_perm("events.publish_event")
+
+    @admin.action(description="Merge selected sources…", permissions=["publish"])
+    def merge_sources(self, request, queryset):
+        return merge_selected(
+            self,
+            request,
+            queryset,
+            references=services.source_references,
+            merge=services.merge_sources,
+            note=(
+                "Each quote must occur in the kept article's text. Then each duplicate is "
+                "deleted: its URL and id keep leading to the kept source (listed under "
+                "“merged duplicates”; the API redirects /api/v1/sources/<merged id>/). Its own "
+                "history stays under its id, ending with the merge."
+            ),
+        )
+
+    @admin.display(description="merged duplicates")
+    def merged_duplicates(self, source: Source) -> str:
+        if not source.pk:
+            return "—"
+        return (
+            format_html_join(
+                mark_safe("<br>"),
+                "{} (source {}): {}",
+                ((m.title, m.merged_id, m.url or "no URL") for m in source.merged.all()),
+            )
+            or "—"
+        )
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

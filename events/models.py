@@ -169,6 +169,14 @@ class Source(ConstraintErrorsOnFieldsMixin, models.Model):
             if self.pk
             else None
         )
+        merged = MergedSource.objects.filter(url=self.url).exclude(url="").first()
+        if merged is not None and merged.source_id != self.pk:
+            raise ValidationError(
+                {
+                    "url": f"This URL is of an article merged into “{merged.source}” (source "
+                    f"{merged.source_id}): use that source."
+                }
+            )
         if stored is None:
             return
         errors = {}
@@ -239,6 +247,31 @@ class Source(ConstraintErrorsOnFieldsMixin, models.Model):
         # Normalize before the uniqueness check so that tracking variants collide.
         self.url = normalize_url(self.url)
         super().clean_fields(exclude)
+
+
+class MergedSource(models.Model):
+    """An article merged into another as its duplicate (events.services.merge_sources). Its id
+    and URL keep leading to the kept source: the API's detail of the merged id redirects there,
+    the admin's search finds the kept source by the URL, and a new source with that URL is
+    refused, naming the kept one."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="merged")
+    merged_id = models.PositiveBigIntegerField(
+        "merged source ID", unique=True, help_text="The id the duplicate had."
+    )
+    url = models.URLField("URL", max_length=1000, blank=True)
+    title = models.CharField(max_length=500)
+    merged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["merged_id"]
+        indexes = [
+            # Source.clean and the sources' admin search look merged URLs up.
+            models.Index(fields=["url"], name="merged_source_url"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.url or self.title} (source {self.merged_id}) → source {self.source_id}"
 
 
 class EventQuerySet(models.QuerySet):

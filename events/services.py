@@ -1,10 +1,13 @@
-"""Editorial operations shared by the admin and the API."""
+"""Editorial operations shared by the admin and the API: the workflow, who deletes an event,
+merging duplicate sources."""
 
 import re
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_permission_codename
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -18,10 +21,12 @@ from .models import (
     Event,
     Proposal,
     Source,
+    event_date_errors,
     event_label,
     linked_proposals,
 )
-from .text import quote_pattern
+from .search import refresh_search_documents
+from .text import article_span, quote_pattern
 
 LOCKED_STATUSES = (Event.Status.PUBLISHED, Event.Status.RETRACTED)
 
@@ -310,3 +315,131 @@ def curation_defaults(user, model, source_id=None) -> dict[str, int]:
         if len(proposals) == 1:
             defaults["proposal"] = proposals[0]
     return defaults
+
+
+# --- merging duplicate sources -----------------------------------------------------------------
+
+# Fields of the kept article a duplicate fills when the kept one has none.
+SOURCE_FILLED_FIELDS = ("outlet", "archive_url", "accessed_at")
+
+
+@dataclass
+class SourceMerge:
+    """What a merge of sources moved to the kept one."""
+
+    kept: Source
+    merged: list[int] = field(default_factory=list)  # the duplicates' ids
+    moved: int = 0
+    collapsed: int = 0
+    event_ids: set[int] = field(default_factory=set)
+
+    def describe(self) -> str:
+        ids = ", ".join(str(pk) for pk in self.merged)
+        text = (
+            f"Merged source(s) {ids} into “{self.kept}” (source {self.kept.pk}): "
+            f"{self.moved} citation(s) moved"
+        )
+        if self.collapsed:
+            text += f", {self.collapsed} already cited the kept article with the same words"
+        return text + "."
+
+
+def source_references(source: Source) -> dict[str, int]:
+    """What points to ``source``: what merging it into another moves."""
+    return {
+        "citations": source.citations.count(),
+        "events citing it": source.citations.values("event").distinct().count(),
+        "merged duplicates": source.merged.count(),
+    }
+
+
+def _source_merge_refusal(kept: Source, duplicate: Source) -> str | None:
+    """Why the citations of ``duplicate`` cannot cite ``kept`` instead, or None: a quote
+    absent from the kept article's text, or an event that would be dated after every article
+    it cites."""
+    citations = list(duplicate.citations.select_related("event").order_by("event_id", "id"))
+    if kept.body:
+        absent = [c for c in citations if article_span(c.quote, kept.body) is None]
+        if absent:
+            names = "; ".join(f"{event_label(c.event)}: “{c.quote}”" for c in absent)
+            return (
+                f"Source {duplicate.pk} was not merged into “{kept}”: its text does not contain "
+                f"{len(absent)} quote(s) citing the duplicate, in {names}. Correct those quotes "
+                "or the kept article's text first."
+            )
+    for event in {c.event for c in citations}:
+        sources = [
+            kept if s.pk == duplicate.pk else s
+            for s in Source.objects.filter(citations__event=event).distinct()
+        ]
+        if event_date_errors(event.as_kind(), sources):
+            return (
+                f"Source {duplicate.pk} was not merged into “{kept}”: {event_label(event)} "
+                "would then be dated after every article it cites."
+            )
+    return None
+
+
+@transaction.atomic
+def merge_sources(kept: Source, duplicates, user) -> SourceMerge:
+    """Merge duplicate articles into ``kept``: their citations cite it instead (each quote
+    anchored to the kept article's own words), then each duplicate is deleted, leaving a
+    ``MergedSource`` so that its id and URL keep leading to the kept source.
+
+    Refused whole, naming the events, when a quote does not occur in the kept article's text
+    (when it has one) or an event would be dated after every article it cites. A citation the
+    event already has of the kept article with the same words is merged into it. The events
+    citing a duplicate are marked updated (their rows show the source's URL) and their search
+    documents rewritten. Only reviewers (who may publish events) merge.
+    """
+    from .models import MergedSource
+
+    if not user.has_perm("events.publish_event"):
+        raise PermissionDenied("Only reviewers merge sources.")
+    ids = sorted({s.pk for s in duplicates} - {kept.pk})
+    if not ids:
+        raise ValidationError("Choose at least one duplicate besides the source to keep.")
+    locked = {
+        s.pk: s
+        for s in Source.objects.select_for_update().filter(pk__in=[kept.pk, *ids]).order_by("pk")
+    }
+    if len(locked) != len(ids) + 1:
+        raise ValidationError("A source to merge was deleted meanwhile: select them again.")
+    kept = locked[kept.pk]
+    result = SourceMerge(kept=kept)
+    lock_events(Citation.objects.filter(source_id__in=ids).values_list("event_id", flat=True))
+    for duplicate in (locked[pk] for pk in ids):
+        refusal = _source_merge_refusal(kept, duplicate)
+        if refusal:
+            raise ValidationError(refusal)
+        reason = f"Source {duplicate.pk} ({duplicate.url or duplicate.title}) merged into {kept.pk}"
+        for citation in duplicate.citations.all():
+            result.event_ids.add(citation.event_id)
+            citation._history_user = user
+            citation._change_reason = reason
+            citation.source = kept
+            citation.anchor_quote()
+            if kept.citations.filter(event_id=citation.event_id, quote=citation.quote).exists():
+                twin = Citation.objects.get(pk=citation.pk)  # its history: as it was
+                twin._history_user, twin._change_reason = user, reason
+                twin.delete()
+                result.collapsed += 1
+            else:
+                citation.save(update_fields=["source", "quote"])
+                result.moved += 1
+        MergedSource.objects.filter(source=duplicate).update(source=kept)
+        for name in SOURCE_FILLED_FIELDS:
+            if getattr(kept, name) in ("", None) and getattr(duplicate, name) not in ("", None):
+                setattr(kept, name, getattr(duplicate, name))
+        duplicate._history_user = user
+        duplicate._change_reason = f"Merged into source {kept.pk}"
+        url, title, merged_id = duplicate.url, duplicate.title, duplicate.pk
+        duplicate.delete()
+        MergedSource.objects.create(source=kept, merged_id=merged_id, url=url, title=title)
+        result.merged.append(merged_id)
+    kept._history_user = user
+    kept._change_reason = f"Merged source(s) {', '.join(map(str, result.merged))} into this one"
+    kept.save()
+    Event.objects.filter(pk__in=result.event_ids).update(updated_at=timezone.now())
+    refresh_search_documents(result.event_ids)
+    return result

@@ -193,3 +193,15 @@ class JSONTypesMixin:
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
+
+
+def moved_permanently(request, url_name: str, url_kwargs: dict):
+    """A 301 to another record's detail, the request's query string kept: an old slug, or
+    the id of a duplicate merged into another record."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.urls import reverse
+
+    url = request.build_absolute_uri(reverse(url_name, kwargs=url_kwargs))
+    if request.META.get("QUERY_STRING"):
+        url = f"{url}?{request.META['QUERY_STRING']}"
+    return HttpResponsePermanentRedirect(url)

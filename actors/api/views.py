@@ -1,11 +1,11 @@
 """Actor and affiliation endpoints."""
 
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponsePermanentRedirect
-from django.urls import reverse
+from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import viewsets
 
+from lib.drf import moved_permanently
 from lib.selection import FieldSelectionMixin
 
 from ..models import Actor, ActorPreviousSlug, Affiliation
@@ -46,10 +46,7 @@ class ActorViewSet(FieldSelectionMixin, viewsets.ModelViewSet):
             if previous is None:
                 raise
         url_kwargs = {**kwargs, self.lookup_field: previous.actor.slug}
-        url = request.build_absolute_uri(reverse("actor-detail", kwargs=url_kwargs))
-        if request.META.get("QUERY_STRING"):
-            url = f"{url}?{request.META['QUERY_STRING']}"
-        return HttpResponsePermanentRedirect(url)
+        return moved_permanently(request, "actor-detail", url_kwargs)
 
 
 class AffiliationViewSet(FieldSelectionMixin, viewsets.ModelViewSet):

@@ -16,14 +16,20 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, TruncMonth
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from django.http import Http404
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response as APIResponse
 
 from lib.concurrency import etag_of
-from lib.drf import ConcurrencyMixin
+from lib.drf import ConcurrencyMixin, moved_permanently
 from lib.filters import StrictFilterBackend, check_query_params
 from lib.selection import FieldSelectionMixin
 
@@ -33,6 +39,7 @@ from ..models import (
     Conflict,
     Event,
     Meeting,
+    MergedSource,
     Participant,
     Proposal,
     Response,
@@ -280,6 +287,26 @@ class SourceViewSet(FieldSelectionMixin, ConcurrencyMixin, viewsets.ModelViewSet
     filterset_class = filters.SourceFilterSet
     # outlet is shown by slug: joined.
     queryset = Source.objects.select_related("outlet").order_by("-published_at", "id")
+
+    @extend_schema(
+        responses={
+            200: event_serializers.SourceSerializer,
+            301: OpenApiResponse(
+                description="A duplicate merged into another source: moved permanently to the "
+                "kept source's URL."
+            ),
+        }
+    )
+    def retrieve(self, request, *args, **kwargs):
+        """One source; the id of a duplicate merged into another source redirects permanently
+        to the kept source."""
+        try:
+            return super().retrieve(request, *args, **kwargs)
+        except Http404:
+            merged = MergedSource.objects.filter(merged_id=kwargs["pk"]).first()
+            if merged is None:
+                raise
+        return moved_permanently(request, "source-detail", {"pk": merged.source_id})
 
 
 PERIOD_PARAMETERS = [
