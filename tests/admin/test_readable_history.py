@@ -176,3 +176,18 @@ def test_authors_link_to_their_user_page_only_for_who_may_view_users(
     assert user_page not in changes_table(history_page(reviewer_client, proposal))
     assert user_page not in changes_table(history_page(editor_client, proposal))
     assert "author" in changes_table(history_page(editor_client, proposal))
+
+
+@pytest.mark.parametrize("persona", ["editor_client", "reviewer_client"])
+def test_words_and_links_cost_no_query_per_version(request, persona, django_assert_max_num_queries):
+    proposal = ProposalFactory(title="Old")
+    for number in range(10):
+        edited(
+            proposal, title=f"Title {number}", editorial_status=["draft", "in_review"][number % 2]
+        )
+    client = request.getfixturevalue(persona)
+    # session, user, the user's and their groups' permissions, the event, its participants
+    # (the object's label), the participants' and citations' histories, the versions' count
+    # and page, the content type (cached after the first page): 11 for 11 versions.
+    with django_assert_max_num_queries(11):
+        client.get(history_url(proposal))
