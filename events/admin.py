@@ -8,7 +8,6 @@ in each change form's submit row (editors submit for review, reviewers publish a
 import datetime
 from dataclasses import dataclass
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
@@ -22,6 +21,7 @@ from django.utils.safestring import mark_safe
 from actors.pickers import ACTOR_PICKER
 from lib.admin import CuratedAdmin, VersionedForm, merge_selected
 from lib.ids import as_id
+from lib.inlines import KnownRowsFormSet, KnownRowsInline
 from lib.paginators import EstimatedCountPaginator
 from lib.pickers import PickersMixin
 
@@ -216,7 +216,7 @@ class SourceAdmin(PickersMixin, CuratedAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
-class ParticipantFormSet(forms.BaseInlineFormSet):
+class ParticipantFormSet(KnownRowsFormSet):
     """Checks across rows what one row cannot: duplicates and self-accusation."""
 
     def clean(self) -> None:
@@ -261,7 +261,7 @@ DEFAULT_ROW_ROLES: dict[type[Event], tuple[str, ...]] = {
 }
 
 
-class ParticipantInline(PickersMixin, admin.TabularInline):
+class ParticipantInline(KnownRowsInline, PickersMixin, admin.TabularInline):
     model = Participant
     formset = ParticipantFormSet
     extra = 1
@@ -293,7 +293,7 @@ class ParticipantInline(PickersMixin, admin.TabularInline):
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
-class CitationFormSet(forms.BaseInlineFormSet):
+class CitationFormSet(KnownRowsFormSet):
     """An event is not dated after the newest article it cites (the rows as submitted)."""
 
     def clean(self) -> None:
@@ -316,7 +316,7 @@ class CitationFormSet(forms.BaseInlineFormSet):
             )
 
 
-class CitationInline(PickersMixin, admin.StackedInline):
+class CitationInline(KnownRowsInline, PickersMixin, admin.StackedInline):
     model = Citation
     formset = CitationFormSet
     extra = 1
