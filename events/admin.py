@@ -371,6 +371,42 @@ class EventForm(VersionedForm):
             self.add_error(name, problems)
 
 
+class ProposalForm(EventForm):
+    """Says which of a proposal's dates is which (DESIGN.md: declared, proposed, effective and
+    ended dates, as the ETH/PRIO ceasefire dataset separates them). Form labels only: the
+    model's names are the API's."""
+
+    LABELS = {
+        "date": (
+            "Declared on",
+            "When the proposal was made or announced, not when the ceasefire would begin.",
+        ),
+        "proposed_start": (
+            "Proposed start of the ceasefire",
+            "When the proposal says it would begin.",
+        ),
+        "proposed_end": ("Proposed end of the ceasefire", "When the proposal says it would end."),
+        "duration_hours": ("Proposed duration (hours)", "As the proposal states it, e.g. 30."),
+        "effective_from": (
+            "In effect from (the ceasefire actually began)",
+            "When it actually took effect; empty while it has not.",
+        ),
+        "ended_on": (
+            "Ended on (the ceasefire actually ended)",
+            "When it actually ended: expired, broke down, was replaced or withdrawn.",
+        ),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, (label, help_text) in self.LABELS.items():
+            if name in self.fields:
+                field = self.fields[name]
+                field.label = label
+                # The date keeps the formats it may be typed in.
+                field.help_text = " ".join(filter(None, [help_text, field.help_text]))
+
+
 @dataclass(frozen=True)
 class WorkflowButton:
     """A submit button of the change form: its POST name, value and label."""
@@ -659,6 +695,9 @@ class ProposalAdmin(ProposalAutocompleteMixin, EventAdminBase):
     autocomplete_fields = ["conflict", "extends", "counters", "replaces"]
     # One click for a kind, instead of opening a list and choosing in it.
     radio_fields = {"proposal_kind": admin.HORIZONTAL}
+    form = ProposalForm
+    # What most proposals need first; the rest folded (shown open once it holds a value or an
+    # error, see lib.admin.open_filled_sections).
     kind_fieldsets = [
         (
             "Proposal",
@@ -668,14 +707,20 @@ class ProposalAdmin(ProposalAutocompleteMixin, EventAdminBase):
                     ("unilateral", "talks_format"),
                     ("purpose", "occasion"),
                     ("proposed_start", "proposed_end", "duration_hours"),
-                    ("effective_from", "ended_on", "end_reason"),
+                    "effective_from",
                     "outcome",
-                    "monitoring",
-                    "pax_agreement_id",
-                    ("extends", "counters", "replaces"),
                 ]
             },
-        )
+        ),
+        (
+            "Links to other proposals",
+            {"classes": ["collapse"], "fields": ["extends", "counters", "replaces"]},
+        ),
+        (
+            "PA-X and monitoring",
+            {"classes": ["collapse"], "fields": ["pax_agreement_id", "monitoring"]},
+        ),
+        ("End", {"classes": ["collapse"], "fields": ["ended_on", "end_reason"]}),
     ]
 
 

@@ -115,6 +115,30 @@ class ReadableChanges(HistoricalRecordContextHelper):
         return value
 
 
+def _has_value(bound_field) -> bool:
+    return bound_field.value() not in (None, "", [], ())
+
+
+def open_filled_sections(context) -> None:
+    """A collapsed fieldset holding a value or an error is shown open (not collapsible, as
+    Django shows one with an error): what a record says is never hidden. Decided from the
+    form as rendered, so a value just typed into a refused form stays in sight too."""
+    adminform = context.get("adminform")
+    if adminform is None:
+        return
+    form = adminform.form
+    fieldsets = []
+    for name, options in adminform.fieldsets:
+        classes = list(options.get("classes", ()))
+        if "collapse" in classes:
+            fields = [f for f in flatten_fieldsets([(name, options)]) if f in form.fields]
+            if any(f in form.errors or _has_value(form[f]) for f in fields):
+                classes.remove("collapse")
+                options = {**options, "classes": classes}
+        fieldsets.append((name, options))
+    adminform.fieldsets = fieldsets
+
+
 class CuratedAdmin(SimpleHistoryAdmin):
     form = VersionedForm
     object_history_list_template = "admin/curated_history_list.html"
@@ -130,6 +154,7 @@ class CuratedAdmin(SimpleHistoryAdmin):
     # do): the page gets the version field wherever its form has one.
     def render_change_form(self, request, context, *args, **kwargs):
         _show_version(context)
+        open_filled_sections(context)
         return super().render_change_form(request, context, *args, **kwargs)
 
     def render_history_view(self, request, template, context, **kwargs):
