@@ -54,6 +54,27 @@ def actors_named_in(text: str) -> list[NamedActor]:
     Names are looked up through the unique index on their lowered form: two queries whatever
     the number of actors.
     """
+    return actors_named_in_each([text])[0]
+
+
+def actors_named_in_each(texts: list[str]) -> list[list[NamedActor]]:
+    """``actors_named_in`` for each of ``texts``, in the same two queries for all of them (an
+    event form shows every article it cites)."""
+    found_in = [_written_names(text) for text in texts]
+    names = {name for found in found_in for name in found}
+    if not names:
+        return [[] for _ in texts]
+    stored = [(actor, actor.name) for actor in Actor.objects.named(names)]
+    stored += [
+        (alias.actor, alias.name)
+        for alias in ActorAlias.objects.named(names).select_related("actor")
+    ]
+    return [_hits(found, stored) for found in found_in]
+
+
+def _written_names(text: str) -> dict[str, list[tuple[str, int]]]:
+    """Every run of up to MAX_NAME_WORDS words of ``text`` that may be a name, lowered: the
+    ways it is written and where."""
     words = [(m.group(), m.start(), m.end()) for m in WORD.finditer(text)]
     found: dict[str, list[tuple[str, int]]] = {}
     for i in range(len(words)):
@@ -69,27 +90,24 @@ def actors_named_in(text: str) -> list[NamedActor]:
                 found.setdefault(" ".join(candidate.split()).lower(), []).append(
                     (" ".join(candidate.split()), words[i][1])
                 )
-    if not found:
-        return []
-    hits: dict[int, NamedActor] = {}
+    return found
 
-    def consider(actor: Actor, stored: str) -> None:
+
+def _hits(found, stored: list[tuple[Actor, str]]) -> list[NamedActor]:
+    """The actors of ``stored`` (an actor and one of its names) that ``found`` holds."""
+    hits: dict[int, NamedActor] = {}
+    for actor, name in stored:
         occurrences = [
             (written, position)
-            for written, position in found.get(stored.lower(), [])
-            if not stored.isupper() or written == stored
+            for written, position in found.get(name.lower(), [])
+            if not name.isupper() or written == name
         ]
         if not occurrences:
-            return
+            continue
         written, position = min(occurrences, key=lambda o: o[1])
         best = hits.get(actor.pk)
         if best is None or position < best.position:
             hits[actor.pk] = NamedActor(actor=actor, words=written, position=position)
-
-    for actor in Actor.objects.named(found):
-        consider(actor, actor.name)
-    for alias in ActorAlias.objects.named(found).select_related("actor"):
-        consider(alias.actor, alias.name)
     return sorted(hits.values(), key=lambda hit: (hit.position, hit.actor.name))
 
 

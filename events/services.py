@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from actors.services import NamedActor, actors_named_in
+from actors.services import NamedActor, actors_named_in_each
 from lib.ids import as_id
 
 from .models import (
@@ -278,14 +278,11 @@ def articles_for_form(event_id=None, source_id=None, with_actors=False) -> list[
         source = Source.objects.filter(pk=source_id).first()
         if source is not None:
             sources[source.pk] = source
+    shown = [s for s in sources.values() if s.body]
+    named = actors_named_in_each([s.body for s in shown]) if with_actors else [[] for _ in shown]
     return [
-        Article(
-            source=s,
-            text=highlight(s.body, quotes.get(pk, [])),
-            actors=actors_named_in(s.body) if with_actors else [],
-        )
-        for pk, s in sources.items()
-        if s.body
+        Article(source=s, text=highlight(s.body, quotes.get(s.pk, [])), actors=actors)
+        for s, actors in zip(shown, named, strict=True)
     ]
 
 
