@@ -294,7 +294,22 @@ class ParticipantInline(KnownRowsInline, PickersMixin, admin.TabularInline):
 
 
 class CitationFormSet(KnownRowsFormSet):
-    """An event is not dated after the newest article it cites (the rows as submitted)."""
+    """An event is not dated after the newest article it cites (the rows as submitted).
+
+    Every new row — the extra one and each added in the page — cites ``default_source``, the
+    article being curated, until the editor picks another. A new row left with only that
+    source is unchanged, so it is not saved."""
+
+    def __init__(self, *args, default_source: Source | None = None, **kwargs):
+        self.default_source = default_source
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        is_new = index is None or index >= self.initial_form_count()  # None: the empty form
+        if self.default_source is not None and is_new:
+            kwargs["initial"] = {"source": self.default_source.pk, **kwargs.get("initial", {})}
+        return kwargs
 
     def clean(self) -> None:
         super().clean()
@@ -541,11 +556,12 @@ class EventAdminBase(PickersMixin, CuratedAdmin):
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        # "Add an event from this article": the first citation is pre-filled with the source.
-        source_id = as_id(request.GET.get("source"))
-        if isinstance(inline, CitationInline) and obj.pk is None and source_id:
-            if Source.objects.filter(pk=source_id).exists():
-                kwargs["initial"] = [{"source": source_id}]
+        # New citation rows cite the article being curated ("Add an event from this article",
+        # or the only article beside the form).
+        if isinstance(inline, CitationInline):
+            kwargs["default_source"] = services.source_being_curated(
+                self._articles(request, obj.pk), request.GET.get("source")
+            )
         if isinstance(inline, ParticipantInline) and obj.pk is None:
             kwargs["initial"] = [{"role": role} for role in DEFAULT_ROW_ROLES.get(self.model, ())]
         return kwargs
@@ -555,17 +571,24 @@ class EventAdminBase(PickersMixin, CuratedAdmin):
         defaults = services.curation_defaults(request.user, self.model, request.GET.get("source"))
         return {**defaults, **initial}  # what the URL says wins
 
+    def _articles(self, request, event_id) -> list[services.Article]:
+        """The articles beside the form, read once per request (the page and its citation
+        rows both need them)."""
+        if not hasattr(request, "_event_articles"):
+            request._event_articles = services.articles_for_form(
+                event_id=event_id,
+                source_id=request.GET.get("source"),
+                with_actors=any(issubclass(i, ParticipantInline) for i in self.inlines),
+            )
+        return request._event_articles
+
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "POST" and self._requested_step(request):
             early = self._step_before_saving(request, object_id)
             if early is not None:
                 return early
         extra_context = extra_context or {}
-        extra_context["articles"] = services.articles_for_form(
-            event_id=object_id,
-            source_id=request.GET.get("source"),
-            with_actors=any(issubclass(i, ParticipantInline) for i in self.inlines),
-        )
+        extra_context["articles"] = self._articles(request, object_id)
         extra_context["add_event_links"] = add_event_links()
         return super().changeform_view(request, object_id, form_url, extra_context)
 

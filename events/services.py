@@ -286,6 +286,16 @@ def articles_for_form(event_id=None, source_id=None, with_actors=False) -> list[
     ]
 
 
+def source_being_curated(articles: list[Article], source_id=None) -> Source | None:
+    """The article a new citation row cites unless the editor picks another: the one the form
+    was opened from (``?source=``), else the only article shown beside the form."""
+    source_id = as_id(source_id)
+    if source_id:
+        shown = next((a.source for a in articles if a.source.pk == source_id), None)
+        return shown or Source.objects.filter(pk=source_id).first()
+    return articles[0].source if len(articles) == 1 else None
+
+
 def curation_defaults(user, model, source_id=None) -> dict[str, int]:
     """What a new event's form starts with when the editor does not say otherwise.
 
