@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 from events.models import Citation
 from tests.e2e.desk import SELECT_TEXT_JS
 from tests.e2e.test_editorial_workflow import log_in
-from tests.factories import CitationFactory, ProposalFactory, SourceFactory
+from tests.factories import ActorFactory, CitationFactory, ProposalFactory, SourceFactory
 
 BODY = (
     "Putin declared an Easter truce on Saturday.\n"
@@ -93,3 +93,21 @@ def test_cite_is_enabled_only_for_a_selection_in_its_article(page: Page, live_se
         SELECT_TEXT_JS, [page.locator("#id_title").locator("xpath=..").element_handle(), "Title"]
     )
     expect(buttons[second]).to_be_disabled()
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_the_actor_buttons_fill_free_participant_rows_beside_the_cite_button(
+    page: Page, live_server, editor
+):
+    # The article panel's buttons share how they find a free row and choose in a picker.
+    ukraine, russia = ActorFactory(name="Ukraine"), ActorFactory(name="Russia")
+    article = SourceFactory(body="Ukraine answered Russia on Sunday.")
+    log_in(page, live_server.url, editor)
+    page.goto(f"{live_server.url}/admin/events/proposal/add/?source={article.pk}")
+    chips = page.locator(".named-actors")
+    chips.get_by_role("button", name="Ukraine").click()
+    chips.get_by_role("button", name="Russia").click()
+    expect(page.locator("#id_participants-0-actor")).to_have_value(str(ukraine.pk))
+    expect(page.locator("#id_participants-1-actor")).to_have_value(str(russia.pk))
+    expect(page.locator("#id_citations-0-source")).to_have_value(str(article.pk))
