@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from actors.pickers import ACTOR_PICKER
 from events.models import Citation, Event, Participant
 from tests.factories import (
     AccusationFactory,
@@ -96,7 +97,9 @@ def test_chosen_options_show_the_rows_objects(editor_client):
     html = response.content.decode()
     for citation in Citation.objects.filter(event=event).select_related("source", "speaker"):
         assert f'<option value="{citation.source_id}" selected>{citation.source}</option>' in html
-        assert f'<option value="{citation.speaker_id}" selected>{citation.speaker}</option>' in html
+        # The actor pickers' own label (Actor 3 · State), as in their dropdown.
+        label = ACTOR_PICKER.label(citation.speaker)
+        assert f'<option value="{citation.speaker_id}" selected>{label}</option>' in html
 
 
 def test_a_submitted_object_that_does_not_exist_is_refused_by_its_field(editor_client):
