@@ -256,3 +256,20 @@ def test_the_index_reads_the_same_number_of_queries_for_3_or_30_events(
     with django_assert_num_queries(queries):
         groups = queue(client)
     assert sum(len(titles) for _, titles in groups) == (60 if persona == "reviewer" else 30)
+
+
+def test_reviewers_open_the_whole_queue_in_the_list_of_events(
+    reviewer_client, editor_client, editor
+):
+    waiting = submitted(editor, 10, title="Waiting")
+    ProposalFactory(title="A draft")
+    link = re.search(
+        r'<a class="queue-list" href="([^"]+)"',
+        module(reviewer_client.get(INDEX).content.decode(), "review-queue"),
+    )
+    listed = reviewer_client.get(html_module.unescape(link.group(1)))
+    assert [event.pk for event in listed.context["cl"].result_list] == [waiting.pk]
+    # Editors publish nothing: no link for them, nor with nothing to review.
+    assert 'class="queue-list"' not in editor_client.get(INDEX).content.decode()
+    waiting.delete()
+    assert 'class="queue-list"' not in reviewer_client.get(INDEX).content.decode()
