@@ -9,7 +9,8 @@ The counting convention, the same for every flow measured with it:
   between is not counted);
 - selecting a passage of the article with the mouse is one (a drag);
 - keyboard shortcuts (copy and paste) are not clicks;
-- a page load is any load of a top-level document, popups included.
+- a page load is a top-level document arriving in the browser (popups included; a redirect
+  is not one).
 """
 
 from dataclasses import dataclass, field
@@ -65,7 +66,18 @@ class Desk:
         self.page.context.on("page", self._watch)
 
     def _watch(self, page: Page) -> None:
-        page.on("load", lambda _page: self._count(loads=1))
+        # A document arriving, not its load event: a click made before a page finishes
+        # loading (as people do) cancels that page's load event, not its arrival.
+        page.on("response", self._arrived)
+
+    def _arrived(self, response) -> None:
+        request = response.request
+        if (
+            request.resource_type == "document"
+            and response.frame.parent_frame is None
+            and not 300 <= response.status < 400  # a redirect is followed, not seen
+        ):
+            self._count(loads=1)
 
     def _count(self, clicks: int = 0, loads: int = 0) -> None:
         self.tally.clicks += clicks
