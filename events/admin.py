@@ -25,7 +25,7 @@ from lib.inlines import KnownRowsFormSet, KnownRowsInline
 from lib.paginators import EstimatedCountPaginator
 from lib.pickers import PickersMixin
 
-from . import services
+from . import drafts, services
 from .forms import DateOptionalTimeField, PeriodDateField, coarser, replace_field
 from .models import (
     KIND_MODELS,
@@ -45,6 +45,12 @@ from .models import (
     link_errors,
 )
 from .pickers import PROPOSAL_PICKER, ProposalAutocompleteMixin
+from .suggestions_admin import (
+    SuggestionsAdminMixin,
+    event_actor_ids,
+    event_admin_url,
+    similar_events_message,
+)
 
 
 class ConflictPartyInline(PickersMixin, admin.TabularInline):
@@ -65,11 +71,6 @@ class ConflictAdmin(CuratedAdmin):
         # The slug typed from the name keeps its dashes ("Israel–Hamas war" →
         # israel-hamas-war); it wraps Django's URLify, so it comes after it.
         js = ["admin/js/urlify.js", "actors/urlify_dashes.js"]
-
-
-def event_admin_url(event: Event) -> str:
-    model = KIND_MODELS[event.kind]
-    return reverse(f"admin:events_{model._meta.model_name}_change", args=[event.pk])
 
 
 def add_event_links() -> list[tuple[str, str]]:
@@ -123,7 +124,7 @@ class SourceForm(VersionedForm):
 
 
 @admin.register(Source)
-class SourceAdmin(PickersMixin, CuratedAdmin):
+class SourceAdmin(SuggestionsAdminMixin, PickersMixin, CuratedAdmin):
     form = SourceForm
     list_display = ["title", "outlet", "published_at", "language", "url"]
     list_select_related = ["outlet"]
@@ -611,9 +612,56 @@ class EventAdminBase(PickersMixin, CuratedAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if not context.get("is_popup"):
             context["workflow_buttons"] = self.workflow_buttons(request, obj)
+        if request.method == "POST" and context.get("errors"):
+            self._warn_similar_submitted(request, context, obj)
         if obj is not None:
             context["read_only_reason"] = services.read_only_reason(request.user, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # -- events a new draft may duplicate (not blocking) ---------------------------------
+
+    def _warn_similar(self, request, conflict, actor_ids, date, precision, exclude=None) -> None:
+        similar = drafts.similar_events(
+            self.model.KIND, conflict, actor_ids, date, exclude=exclude, precision=precision
+        )
+        if similar:
+            self.message_user(request, similar_events_message(similar), messages.WARNING)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        event = form.instance
+        if event.editorial_status == Event.Status.DRAFT:
+            self._warn_similar(
+                request,
+                event.conflict_id,
+                event_actor_ids(event),
+                event.date,
+                event.date_precision,
+                exclude=event.pk,
+            )
+
+    def _warn_similar_submitted(self, request, context, obj) -> None:
+        """A draft's form refused with errors: the events its valid fields and participant
+        rows look like, so the editor may cite the article there instead."""
+        if obj is not None and obj.editorial_status != Event.Status.DRAFT:
+            return
+        cleaned = getattr(context["adminform"].form, "cleaned_data", {})
+        actor_ids = [cleaned["responder"].pk] if cleaned.get("responder") else []
+        for inline in context.get("inline_admin_formsets", []):
+            if inline.formset.model is not Participant:
+                continue
+            for row in inline.formset.forms:
+                data = getattr(row, "cleaned_data", None) or {}
+                if data.get("actor") is not None and not data.get("DELETE"):
+                    actor_ids.append(data["actor"].pk)
+        self._warn_similar(
+            request,
+            cleaned.get("conflict"),
+            actor_ids,
+            cleaned.get("date"),
+            cleaned.get("date_precision"),
+            exclude=obj.pk if obj is not None else None,
+        )
 
     def _requested_step(self, request) -> str | None:
         if SAVE_AND_SUBMIT.name in request.POST:

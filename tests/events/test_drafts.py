@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from events import drafts
 from events.models import Citation, Event, Meeting, Participant, Proposal, Response
 from events.models import ViolationAccusation as Accusation
+from tests.admin.helpers import suggested_proposal_body, suggestion_world
 from tests.factories import (
     AccusationFactory,
     ActorFactory,
@@ -18,7 +19,6 @@ from tests.factories import (
     ParticipantFactory,
     ProposalFactory,
     ResponseFactory,
-    SourceFactory,
     UserFactory,
 )
 
@@ -33,15 +33,7 @@ BODY = " ".join([PROPOSAL_SENTENCE, MEETING_SENTENCE, ACCUSATION_SENTENCE, RESPO
 
 @pytest.fixture
 def world():
-    return {
-        "conflict": ConflictFactory(name="Russia Ukraine war", slug="russia-ukraine-war"),
-        "russia": ActorFactory(name="Russia"),
-        "ukraine": ActorFactory(name="Ukraine"),
-        "turkey": ActorFactory(name="Turkey"),
-        "source": SourceFactory(
-            body=BODY, published_at=datetime.datetime(2025, 4, 21, tzinfo=datetime.UTC)
-        ),
-    }
+    return {**suggestion_world(BODY), "turkey": ActorFactory(name="Turkey")}
 
 
 def cited(world, sentence):
@@ -49,19 +41,7 @@ def cited(world, sentence):
 
 
 def proposal_body(world, **changes):
-    return {
-        "title": "Russia declares a 30-hour Easter truce",
-        "conflict": "russia-ukraine-war",
-        "date": "2025-04-19",
-        "date_precision": "day",
-        "proposal_kind": "ceasefire",
-        "unilateral": True,
-        "duration_hours": 30,
-        "proposers": ["russia"],
-        "addressees": ["ukraine"],
-        "citations": cited(world, PROPOSAL_SENTENCE),
-        **changes,
-    }
+    return suggested_proposal_body(world["source"], PROPOSAL_SENTENCE, **changes)
 
 
 # --- create_draft ------------------------------------------------------------------------------
@@ -74,7 +54,7 @@ def test_a_proposal_draft_has_its_fields_participants_and_citation(world, editor
     proposal = Proposal.objects.get(pk=result.event.pk)
     assert proposal.editorial_status == Event.Status.DRAFT
     assert (proposal.title, proposal.date, proposal.unilateral, proposal.duration_hours) == (
-        "Russia declares a 30-hour Easter truce",
+        "Russia declares a 30-hour ceasefire",
         datetime.date(2025, 4, 19),
         True,
         30,
