@@ -1,6 +1,7 @@
 """Text helpers shared by models, forms and the API: URL and quote normalization."""
 
 import re
+from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that only track a reader; they never identify an article.
@@ -85,3 +86,52 @@ def article_span(quote: str, body: str) -> str | None:
 
 def quote_occurs_in(quote: str, body: str) -> bool:
     return find_quote(quote, body) is not None
+
+
+# Elements that end a paragraph of text; a ``<br>`` only ends a line.
+BLOCK_TAGS = {
+    "address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption",
+    "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "ol", "p",
+    "pre", "section", "table", "tr", "ul",
+}  # fmt: skip
+HIDDEN_TAGS = {"script", "style", "template", "noscript"}
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.chunks: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag in HIDDEN_TAGS:
+            self.hidden += 1
+        elif tag == "br":
+            self.chunks.append("\n")
+        elif tag in BLOCK_TAGS:
+            self.chunks.append("\n\n")
+
+    def handle_endtag(self, tag) -> None:
+        if tag in HIDDEN_TAGS:
+            self.hidden = max(self.hidden - 1, 0)
+        elif tag in BLOCK_TAGS:
+            self.chunks.append("\n\n")
+
+    def handle_data(self, data) -> None:
+        if not self.hidden:
+            self.chunks.append(data)
+
+
+def html_to_text(html: str) -> str:
+    """An article's HTML as plain text: tags dropped, entities decoded, each paragraph (and
+    list item, heading, quote) on its own, separated by a blank line; spaces collapsed."""
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    paragraphs = []
+    for paragraph in re.split(r"\n[^\S\n]*\n", "".join(parser.chunks)):
+        lines = (" ".join(line.split()) for line in paragraph.split("\n"))
+        text = "\n".join(line for line in lines if line)
+        if text:
+            paragraphs.append(text)
+    return "\n\n".join(paragraphs)
