@@ -8,13 +8,16 @@ in each change form's submit row (editors submit for review, reviewers publish a
 import datetime
 from dataclasses import dataclass
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -25,7 +28,7 @@ from lib.inlines import KnownRowsFormSet, KnownRowsInline
 from lib.paginators import EstimatedCountPaginator
 from lib.pickers import PickersMixin
 
-from . import drafts, services
+from . import drafts, intake, services
 from .forms import DateOptionalTimeField, PeriodDateField, coarser, replace_field
 from .models import (
     KIND_MODELS,
@@ -123,6 +126,31 @@ class SourceForm(VersionedForm):
                 )
 
 
+class ImportSourcesForm(forms.Form):
+    """The sources' upload: a file and its format (taken from the file when not chosen)."""
+
+    file = forms.FileField(
+        help_text=(
+            "An RSS or Atom feed, JSON Lines (one object a line) or CSV (a header row) with the "
+            f"fields {', '.join(intake.FIELDS)}; url and title required."
+        )
+    )
+    format = forms.ChoiceField(
+        choices=[("", "From the file's name or content"), *((f, f) for f in intake.FORMATS)],
+        required=False,
+    )
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        limit = settings.SOURCE_IMPORT_MAX_BYTES
+        if file.size > limit:
+            raise ValidationError(
+                f"The file is {file.size:,} bytes; the largest an upload may be is {limit:,} "
+                "bytes. Split it, or import it with manage.py import_sources."
+            )
+        return file
+
+
 @admin.register(Source)
 class SourceAdmin(SuggestionsAdminMixin, PickersMixin, CuratedAdmin):
     form = SourceForm
@@ -139,6 +167,7 @@ class SourceAdmin(SuggestionsAdminMixin, PickersMixin, CuratedAdmin):
     show_full_result_count = False
     paginator = EstimatedCountPaginator
     change_form_template = "admin/events/source/change_form.html"
+    change_list_template = "admin/events/source/change_list.html"
     fields = [
         "title",
         "url",
@@ -154,6 +183,44 @@ class SourceAdmin(SuggestionsAdminMixin, PickersMixin, CuratedAdmin):
 
     def has_publish_permission(self, request) -> bool:
         return request.user.has_perm("events.publish_event")
+
+    def get_urls(self):
+        return [
+            # Before the admin's own URLs: "<object_id>/" would match it otherwise.
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="events_source_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Import sources: the same import as manage.py import_sources, from an upload."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        report = None
+        form = ImportSourcesForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                report = intake.import_sources(
+                    upload.read(),
+                    name=upload.name,
+                    format=form.cleaned_data["format"] or None,
+                    create_outlets=request.user.has_perm("actors.add_actor"),
+                )
+            except intake.IntakeError as error:
+                form.add_error("file", str(error))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Import sources",
+            "form": form,
+            "report": report,
+            "fields": intake.FIELDS,
+        }
+        return TemplateResponse(request, "admin/events/source/import.html", context)
 
     @admin.action(description="Merge selected sources…", permissions=["publish"])
     def merge_sources(self, request, queryset):

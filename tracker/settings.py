@@ -147,6 +147,8 @@ if not DEBUG:
 API_READ_REQUIRES_TOKEN = envbool("API_READ_REQUIRES_TOKEN", "False")
 # Objects and arrays nested deeper than this in a request body are a 400 (lib/parsers.py).
 API_MAX_JSON_DEPTH = envint("API_MAX_JSON_DEPTH", "32", minimum=1)
+# The largest file the sources' admin upload (Import sources) takes; the command has no limit.
+SOURCE_IMPORT_MAX_BYTES = envint("SOURCE_IMPORT_MAX_MB", "5", minimum=1) * 1024 * 1024
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
