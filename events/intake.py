@@ -20,6 +20,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import feedparser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -208,8 +209,6 @@ def read_feed(data: bytes) -> list[Row]:
     """An RSS or Atom feed's entries: title, link → url, published (else updated) →
     published_at, content (else summary) → body as text with its paragraphs, the entry's
     source or else the feed's title → outlet, the feed's language."""
-    import feedparser
-
     feed = feedparser.parse(data)
     if not feed.get("version") and not feed.entries:
         problem = feed.get("bozo_exception")
