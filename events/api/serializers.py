@@ -153,6 +153,43 @@ class SourceSerializer(JSONTypesMixin, serializers.ModelSerializer):
         return instance
 
 
+class SuggestedActorSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    words = serializers.CharField(help_text="As the article writes the name.")
+
+
+class SuggestedNewActorSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="Capitalized words that match no actor.")
+    sentence = serializers.IntegerField(help_text="The index of the first sentence naming it.")
+    quote = serializers.CharField(help_text="That sentence, as the article writes it.")
+
+
+class SuggestedRecordSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Event.Kind.choices)
+    endpoint = serializers.CharField(help_text="Where ``body`` is POSTed to create the draft.")
+    body = serializers.DictField(
+        help_text="The write API's body for ``endpoint``: title, date, date_precision, "
+        "conflict (when the actors' conflict is clear), the kind's fields, role lists of actor "
+        "slugs, and citations quoting the sentences it comes from."
+    )
+    quote = serializers.CharField(help_text="The sentence, as the article writes it.")
+    sentence = serializers.IntegerField(help_text="Its index among the article's sentences.")
+    triggers = serializers.ListField(
+        child=serializers.CharField(), help_text="The words that made the suggestion."
+    )
+    explanation = serializers.CharField(help_text="Why, in words.")
+
+
+class SourceSuggestionsSerializer(serializers.Serializer):
+    """What ``GET /api/v1/sources/<id>/suggestions/`` returns (documentation only)."""
+
+    source = serializers.IntegerField()
+    actors = SuggestedActorSerializer(many=True)
+    new_actors = SuggestedNewActorSerializer(many=True)
+    records = SuggestedRecordSerializer(many=True)
+
+
 class CitationSerializer(serializers.ModelSerializer):
     source = IdRelatedField(queryset=Source.objects.all())
     source_url = serializers.CharField(source="source.url", read_only=True)

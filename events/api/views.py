@@ -26,6 +26,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response as APIResponse
 
 from lib.concurrency import etag_of
@@ -46,6 +47,7 @@ from ..models import (
     Source,
     ViolationAccusation,
 )
+from ..suggest import suggest_for_source
 from . import filters
 from . import serializers as event_serializers
 from .exports import ExportMixin
@@ -307,6 +309,30 @@ class SourceViewSet(FieldSelectionMixin, ConcurrencyMixin, viewsets.ModelViewSet
             if merged is None:
                 raise
         return moved_permanently(request, "source-detail", {"pk": merged.source_id})
+
+    @extend_schema(
+        filters=False,
+        responses={200: event_serializers.SourceSuggestionsSerializer},
+        description=(
+            "Records the article's sentences report, suggested by rules (the words of "
+            "events/suggest/rules.yaml): each record's ``body`` is what its ``endpoint`` takes "
+            "to create a draft, citing the sentence it comes from. Nothing is created. Also "
+            "the known actors the article names, and capitalized names that are no actor. "
+            "For signed-in users (a session or a token): the suggestions quote the article."
+        ),
+    )
+    @action(
+        detail=True,
+        permission_classes=[IsAuthenticated, ReadPublishedWriteWithModelPerms],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def suggestions(self, request, pk=None):
+        """Suggested records (proposals, responses, meetings, accusations) from the article,
+        each in the write API's shape."""
+        check_query_params(request, ("format",))
+        source = self.get_object()
+        return APIResponse(suggest_for_source(source).as_json())
 
 
 PERIOD_PARAMETERS = [

@@ -1,0 +1,281 @@
+"""Each rule of the engine on sentences written for these tests (never the seed article's)."""
+
+import datetime
+
+import pytest
+
+from events.models import Proposal
+from tests.factories import ParticipantFactory, ProposalFactory
+
+from .conftest import records
+
+
+def only(suggestions, kind: str) -> dict:
+    found = records(suggestions, kind)
+    assert len(found) == 1, [r["body"]["title"] for r in suggestions.records]
+    return found[0]
+
+
+def test_a_declared_truce_is_a_proposal_with_kind_duration_and_unilateral(suggest, world):
+    text = "The Rapid Support Forces declared a unilateral 72-hour humanitarian truce on Sunday."
+    record = only(suggest(text), "proposal")
+    body = record["body"]
+    assert body["proposal_kind"] == "humanitarian_pause"
+    assert body["duration_hours"] == 72
+    assert body["unilateral"] is True
+    assert body["proposers"] == ["rsf"]
+    assert body["addressees"] == ["saf"]  # the conflict's other party
+    assert body["conflict"] == "sudan-war"
+    assert (body["date"], body["date_precision"]) == ("2023-05-14", "day")
+    assert record["quote"] == text
+    assert body["citations"] == [{"source": body["citations"][0]["source"], "quote": text}]
+    assert {"truce", "unilateral", "72-hour"} <= set(record["triggers"])
+    assert "72 hours" in record["explanation"]
+    assert record["endpoint"] == "/api/v1/proposals/"
+
+
+def test_a_limited_scope_makes_a_partial_ceasefire(suggest, world):
+    body = only(suggest("Burhan offered a 30-day pause in strikes on power plants."), "proposal")[
+        "body"
+    ]
+    assert (body["proposal_kind"], body["scope"], body["duration_hours"]) == (
+        "partial_ceasefire",
+        "energy_infrastructure",
+        720,
+    )
+    assert body["proposers"] == ["abdel-fattah-al-burhan"]
+    assert body["addressees"] == ["rsf"]  # the other side of his army
+
+
+def test_a_truce_named_again_is_no_new_proposal(suggest, world):
+    assert records(suggest("The army said the truce was holding in Khartoum.")) == []
+
+
+def test_a_truce_nobody_is_named_in_is_not_suggested(suggest, world):
+    assert records(suggest("A three-day truce began in the capital.")) == []
+
+
+def test_the_words_after_a_reporting_verb_say_who_proposes(suggest, world):
+    body = only(
+        suggest("A spokesman said Hemedti was ready for a five-day ceasefire."), "proposal"
+    )["body"]
+    assert body["proposers"] == ["mohamed-hamdan-dagalo"]
+    assert body["duration_hours"] == 120
+
+
+def test_the_speaker_of_a_quotation_proposes(suggest, world):
+    body = only(suggest("“We are ready for a truce during Eid,” Burhan said."), "proposal")["body"]
+    assert body["proposers"] == ["abdel-fattah-al-burhan"]
+    assert body["occasion"] == "Eid"
+
+
+def test_a_proposal_by_someone_and_its_answers_in_one_sentence(suggest, world):
+    suggestions = suggest(
+        "In April, the RSF rejected a proposal by Egypt for a full ceasefire, which the army "
+        "had accepted."
+    )
+    proposal = only(suggestions, "proposal")["body"]
+    assert proposal["proposers"] == ["egypt"]
+    assert proposal["addressees"] == ["saf", "rsf"] or set(proposal["addressees"]) == {"saf", "rsf"}
+    assert proposal["scope"] == "comprehensive"
+    assert (proposal["date"], proposal["date_precision"]) == ("2023-04-01", "month")
+    answers = {
+        r["body"]["responder"]: r["body"]["stance"] for r in records(suggestions, "response")
+    }
+    assert answers == {"rsf": "rejected", "saf": "accepted"}
+
+
+def test_talks_proposed_are_a_talks_proposal_with_their_format(suggest, world):
+    body = only(
+        suggest("On Monday Hemedti proposed direct negotiations with the army."), "proposal"
+    )["body"]
+    assert (body["proposal_kind"], body["talks_format"]) == ("talks", "bilateral")
+    assert body["proposers"] == ["mohamed-hamdan-dagalo"]
+    assert body["addressees"] == ["saf"]
+    assert body["date"] == "2023-05-15"
+
+
+def test_talks_held_are_a_meeting_with_venue_host_and_delegations(suggest, world):
+    suggestions = suggest(
+        "Envoys of the army and the RSF held indirect talks in Saudi Arabia on May 6, "
+        "mediated by Washington."
+    )
+    record = only(suggestions, "meeting")
+    body = record["body"]
+    assert (body["venue"], body["country"]) == ("Saudi Arabia", "SAU")
+    assert body["hosts"] == ["saudi-arabia"]
+    assert set(body["delegations"]) == {"saf", "rsf"}
+    assert body["mediators"] == ["united-states"]
+    assert body["date"] == "2023-05-06"
+    assert record["endpoint"] == "/api/v1/meetings/"
+
+
+def test_both_sides_of_talks_held_are_the_conflict_s_parties(suggest, world):
+    suggestions = suggest(
+        "The RSF shelled Omdurman. Envoys of both sides held parallel talks in Jeddah."
+    )
+    body = only(suggestions, "meeting")["body"]
+    assert set(body["delegations"]) == {"saf", "rsf"}
+    assert (body["venue"], body["meeting_format"]) == ("Jeddah", "parallel")
+    assert body["hosts"] == []
+
+
+def test_talks_denied_are_not_suggested(suggest, world):
+    assert records(suggest("The army has never held talks with the RSF.")) == []
+
+
+def test_an_accusation_names_the_subject_and_the_other_actor(suggest, world):
+    record = only(suggest("The army accused the RSF of violating the ceasefire."), "accusation")
+    assert (record["body"]["accusers"], record["body"]["accused"]) == (["saf"], ["rsf"])
+    assert record["endpoint"] == "/api/v1/accusations/"
+
+
+def test_an_accusation_without_the_accused_named_accuses_the_other_party(suggest, world):
+    record = only(suggest("Hemedti said the truce had been breached."), "accusation")
+    assert (record["body"]["accusers"], record["body"]["accused"]) == (
+        ["mohamed-hamdan-dagalo"],
+        ["saf"],
+    )
+
+
+def test_both_sides_accusing_each_other_are_two_accusations(suggest, world):
+    suggestions = suggest(
+        "The army shelled the RSF in Omdurman. Both sides accused each other of breaching the "
+        "truce yesterday."
+    )
+    pairs = {
+        (r["body"]["accusers"][0], r["body"]["accused"][0])
+        for r in records(suggestions, "accusation")
+    }
+    assert pairs == {("saf", "rsf"), ("rsf", "saf")}
+    assert {r["body"]["date"] for r in suggestions.records} == {"2023-05-16"}
+    assert records(suggestions, "proposal") == []  # "the truce": named before
+
+
+@pytest.mark.parametrize(
+    ("verb", "stance"),
+    [
+        ("welcomed", "welcomed"),
+        ("dismissed", "dismissed"),
+        ("rejected", "rejected"),
+        ("accepted", "accepted"),
+        ("is considering", "considering"),
+    ],
+)
+def test_an_answer_has_its_stance_and_responder(suggest, world, verb, stance):
+    record = only(suggest(f"Egypt {verb} the plan on Tuesday."), "response")
+    assert record["body"]["responder"] == "egypt"
+    assert record["body"]["stance"] == stance
+    assert record["body"]["date"] == "2023-05-16"
+
+
+def test_an_answer_to_no_proposal_in_particular_is_not_suggested(suggest, world):
+    assert records(suggest("Egypt welcomes any initiative for peace.")) == []
+
+
+def test_an_answer_names_the_proposal_of_the_database_it_repeats(suggest, world):
+    truce = ProposalFactory(
+        conflict=world.conflict,
+        title="Army's 30-day truce",
+        date=datetime.date(2023, 5, 10),
+        duration_hours=720,
+    )
+    ParticipantFactory(event=truce, actor=world.army, role="proposer")
+    ProposalFactory(conflict=world.conflict, title="Older truce", date=datetime.date(2023, 4, 20))
+    record = only(suggest("The RSF rejected the army's 30-day truce."), "response")
+    assert record["body"]["proposal"] == truce.pk
+    assert "Army's 30-day truce" in record["explanation"]
+
+
+def test_an_answer_without_a_matching_proposal_leaves_it_to_the_editor(suggest, world):
+    record = only(suggest("The RSF rejected the plan."), "response")
+    assert "proposal" not in record["body"]
+    assert "choose it" in record["explanation"]
+
+
+def test_an_agreement_reached_is_an_accepted_proposal_between_the_parties(suggest, world):
+    record = only(
+        suggest(
+            "The army and the RSF sent envoys to Jeddah. Mediated by Egypt, an agreement was "
+            "reached on a pause in attacks on civilians."
+        ),
+        "proposal",
+    )
+    body = record["body"]
+    assert body["outcome"] == "accepted"
+    assert (body["proposal_kind"], body["scope"]) == ("partial_ceasefire", "civilian_targets")
+    assert set(body["addressees"]) == {"saf", "rsf"}
+    assert body["mediators"] == ["egypt"]
+
+
+def test_an_agreement_that_took_effect_is_in_effect_from_midnight(suggest, world):
+    body = only(
+        suggest("The army and the RSF agreed to a ceasefire that took effect from midnight."),
+        "proposal",
+    )["body"]
+    assert body["outcome"] == "in_effect"
+    assert body["date"] == "2023-05-17"
+    assert body["proposed_start"] == "2023-05-18"
+
+
+def test_a_proposal_named_again_is_cited_twice_not_suggested_twice(suggest, world):
+    suggestions = suggest(
+        "Burhan declared a 72-hour ceasefire on Saturday. Later, the army's commander said "
+        "“a ceasefire is our offer,” Burhan added."
+    )
+    record = only(suggestions, "proposal")
+    assert len(record["body"]["citations"]) == 2
+    assert record["body"]["date"] == "2023-05-13"
+
+
+def test_a_month_named_in_a_sentence_dates_the_next_one_of_its_paragraph(suggest, world):
+    suggestions = suggest(
+        "Last month, the RSF rejected the plan. The army accused the RSF of violating it. "
+        "Egypt welcomed the plan.\n\nLast year, Egypt rejected the plan.\n\nEgypt "
+        "dismissed the plan."
+    )
+    dates = [(r["body"]["date"], r["body"]["date_precision"]) for r in suggestions.records]
+    assert dates == [
+        ("2023-04-01", "month"),
+        ("2023-04-01", "month"),  # the next sentence
+        ("2023-05-17", "day"),  # one further: the publication
+        ("2022-01-01", "year"),
+        ("2023-05-17", "day"),  # another paragraph
+    ]
+
+
+def test_no_conflict_is_guessed_when_its_parties_are_not_named(suggest, world):
+    record = only(suggest("Egypt welcomed the plan."), "response")
+    assert "conflict" not in record["body"]
+
+
+def test_actors_through_aliases_and_new_names(suggest, world):
+    suggestions = suggest(
+        "The Egyptian foreign minister met Hemedti and Jibril Ibrahim in Cairo. The RSF's "
+        "leader thanked the Sudan Tribune."
+    )
+    assert [(a["slug"], a["words"]) for a in suggestions.actors] == [
+        ("egypt", "Egyptian"),
+        ("mohamed-hamdan-dagalo", "Hemedti"),
+        ("rsf", "RSF"),
+        ("sudan-tribune", "Sudan Tribune"),
+    ]
+    names = [a["name"] for a in suggestions.new_actors]
+    assert "Jibril Ibrahim" in names and "Cairo" in names
+    assert not {"Egyptian", "Hemedti", "RSF", "Sudan Tribune"} & set(names)
+
+
+def test_an_acronym_in_lower_case_names_nobody(suggest, world):
+    assert suggest("The saf was quiet.").actors == []
+
+
+def test_a_repeated_lead_is_read_once(suggest, world):
+    text = "Burhan declared a 72-hour ceasefire on Saturday."
+    suggestions = suggest(f"{text}\n\n{text}")
+    assert len(only(suggestions, "proposal")["body"]["citations"]) == 1
+
+
+def test_proposal_fields_are_the_model_s_choices(suggest, world):
+    body = only(suggest("Burhan offered a maritime truce."), "proposal")["body"]
+    assert body["scope"] in Proposal.Scope.values
+    assert body["proposal_kind"] in Proposal.ProposalKind.values

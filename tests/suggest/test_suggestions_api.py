@@ -1,0 +1,134 @@
+"""GET /api/v1/sources/<id>/suggestions/: who reads it, its shape, its queries, and that each
+suggested body creates a draft when posted to its endpoint."""
+
+import pytest
+
+from events.models import Event, Participant
+from tests.api.personas import *  # noqa: F403 (the personas are fixtures)
+from tests.factories import ParticipantFactory, ProposalFactory, SourceFactory
+
+from .conftest import PUBLISHED
+
+ARTICLE = (
+    "Sudan's army and RSF trade blame as truce frays\n\n"
+    "The Rapid Support Forces declared a unilateral 72-hour truce on Sunday. Last month, "
+    "Hemedti proposed direct negotiations with the army, which Burhan rejected. The army "
+    "accused the RSF of violating the truce on Monday. Envoys of the army and the RSF held "
+    "talks in Saudi Arabia on May 6, mediated by Washington. Egypt welcomed the army's "
+    "30-day truce. The two sides reached an agreement on a pause in attacks on civilians, "
+    "said Jibril Ibrahim."
+)
+
+
+@pytest.fixture
+def article(world):
+    return SourceFactory(body=ARTICLE, published_at=PUBLISHED, title="Truce frays")
+
+
+@pytest.fixture
+def army_truce(world):
+    """A proposal in the database that Egypt's welcome names (its proposer and duration)."""
+    truce = ProposalFactory(
+        conflict=world.conflict,
+        title="Army's 30-day truce",
+        date=PUBLISHED.date(),
+        duration_hours=720,
+    )
+    ParticipantFactory(event=truce, actor=world.army, role=Participant.Role.PROPOSER)
+    return truce
+
+
+def url(source) -> str:
+    return f"/api/v1/sources/{source.pk}/suggestions/"
+
+
+def test_anonymous_visitors_get_no_suggestions(anonymous, article):
+    response = anonymous.get(url(article))
+    assert response.status_code == 401
+    assert "detail" in response.json()
+
+
+def test_token_holders_read_suggestions(analyst, article):
+    assert analyst.get(url(article)).status_code == 200
+
+
+def test_editors_read_suggestions_with_their_session(editor_client, article):
+    assert editor_client.get(url(article)).status_code == 200
+
+
+def test_an_unknown_source_is_a_json_404(editor_api, world):
+    response = editor_api.get("/api/v1/sources/999999/suggestions/")
+    assert response.status_code == 404
+    assert "detail" in response.json()
+
+
+def test_an_unknown_parameter_is_a_400_naming_it(editor_api, article):
+    response = editor_api.get(url(article) + "?kind=proposal")
+    assert response.status_code == 400
+    assert "kind" in response.json()
+
+
+def test_the_shape_of_suggestions(editor_api, article, army_truce):
+    data = editor_api.get(url(article)).json()
+    assert set(data) == {"source", "actors", "new_actors", "records"}
+    assert data["source"] == article.pk
+    # The headline names it first, by its acronym.
+    assert {"slug": "rsf", "name": "Rapid Support Forces", "words": "RSF"} in data["actors"]
+    assert any(a["name"] == "Jibril Ibrahim" for a in data["new_actors"])
+    kinds = [r["kind"] for r in data["records"]]
+    assert set(kinds) == {"proposal", "response", "meeting", "accusation"}
+    for record in data["records"]:
+        assert set(record) == {
+            "kind",
+            "endpoint",
+            "body",
+            "quote",
+            "sentence",
+            "triggers",
+            "explanation",
+        }
+        assert record["quote"] in ARTICLE
+        assert record["body"]["citations"][0] == {"source": article.pk, "quote": record["quote"]}
+        assert record["triggers"] and record["explanation"]
+    welcome = next(r for r in data["records"] if r["body"].get("stance") == "welcomed")
+    assert welcome["body"]["proposal"] == army_truce.pk
+
+
+def test_suggestions_take_a_fixed_number_of_queries(
+    editor_api, article, army_truce, django_assert_max_num_queries
+):
+    # 1 token, 2 the source (user permissions and the row), 2 actors by name and alias,
+    # 1 the actors' aliases, 1 the persons' affiliations, 1 the conflict, 1 its parties,
+    # 1 the proposals that answers may name, 1 their participants; the user's groups'
+    # permissions: 1 or 2.
+    with django_assert_max_num_queries(13):
+        response = editor_api.get(url(article))
+    assert response.status_code == 200
+
+
+def test_each_suggested_body_posted_to_its_endpoint_creates_the_draft(
+    editor_api, article, army_truce
+):
+    records = editor_api.get(url(article)).json()["records"]
+    # A response needs its proposal: those the database has no proposal for are left to the
+    # editor (the explanation says so).
+    postable = [r for r in records if r["kind"] != "response" or "proposal" in r["body"]]
+    assert {r["kind"] for r in postable} == {"proposal", "response", "meeting", "accusation"}
+    for record in postable:
+        response = editor_api.post(record["endpoint"], record["body"], format="json")
+        assert response.status_code == 201, (record["body"], response.json())
+        event = Event.objects.get(pk=response.json()["id"])
+        assert event.editorial_status == Event.Status.DRAFT
+        assert event.kind == record["kind"]
+        quotes = [c["quote"] for c in record["body"]["citations"]]
+        assert [c.quote for c in event.citations.order_by("pk")] == quotes
+        assert quotes[0] == record["quote"]
+    drafts = Event.objects.filter(editorial_status=Event.Status.DRAFT).exclude(pk=army_truce.pk)
+    assert drafts.count() == len(postable)
+
+
+def test_the_schema_documents_suggestions(anonymous, settings):
+    response = anonymous.get("/api/schema/", {"format": "json"})
+    path = response.json()["paths"]["/api/v1/sources/{id}/suggestions/"]
+    schema = path["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert schema["$ref"].endswith("/SourceSuggestions")
