@@ -33,6 +33,7 @@ ACTIONS = [
         )
         for extension in ("csv", "jsonl")
     ),
+    "/api/v1/sources/{id}/suggestions/",
 ]
 # The contract's timeline filters, and pagination.
 TIMELINE_FILTERS = CONTRACT_FILTERS | {"page", "page_size"}
