@@ -29,6 +29,7 @@ def actor_locked_for(user, actor: Actor) -> bool:
 # Words as articles write names: "Rapid Support Forces", "al-Burhan", "U.S", "O'Neill".
 WORD = re.compile(r"\w+(?:[-'’.]\w+)*")
 POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+INITIALS = re.compile(r"(?:\w\.)+\w")
 # The longest name looked up, in words ("Democratic Forces for the Liberation of Rwanda").
 MAX_NAME_WORDS = 7
 
@@ -86,6 +87,9 @@ def _written_names(text: str) -> dict[str, list[tuple[str, int]]]:
                 break
             written = text[words[i][1] : words[i + n - 1][2]]
             candidates = {written, POSSESSIVE.sub("", written)}
+            # Initials end with their full stop ("U.S.", "U.N."), which WORD leaves out.
+            if INITIALS.fullmatch(written) and text[words[i + n - 1][2] :][:1] == ".":
+                candidates.add(f"{written}.")
             for candidate in candidates:
                 found.setdefault(" ".join(candidate.split()).lower(), []).append(
                     (" ".join(candidate.split()), words[i][1])

@@ -103,6 +103,12 @@ ALIASES = [
     ("Putin", "vladimir-putin"),
     ("Trump", "donald-trump"),
     ("Peskov", "dmitry-peskov"),
+    # Demonyms and initials name their state: "Russian President Vladimir Putin", "U.S.
+    # officials" (the suggestion engine finds actors through aliases).
+    ("Russian", "russia"),
+    ("Ukrainian", "ukraine"),
+    ("American", "united-states"),
+    ("U.S.", "united-states"),
 ]
 
 AFFILIATIONS = [

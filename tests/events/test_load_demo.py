@@ -119,7 +119,7 @@ def test_it_loads_the_actors_with_their_aliases_and_affiliations(demo):
     assert Actor.objects.matching_name("Kyiv").get().slug == "ukraine"
     assert Actor.objects.matching_name("Washington").get().slug == "united-states"
     assert Actor.objects.matching_name("ZELENSKIY").get().slug == "volodymyr-zelenskyy"
-    assert ActorAlias.objects.count() == 9
+    assert ActorAlias.objects.count() == 13
 
     russia = Actor.objects.get(slug="russia")
     on_the_day = Affiliation.objects.on(datetime.date(2025, 4, 21))
@@ -271,7 +271,7 @@ def test_it_prints_a_line_per_kind_of_record_and_a_summary():
     lines = load().splitlines()
     assert lines[:12] == [
         "Actors: 10 created, 0 updated, 0 unchanged",
-        "Aliases: 9 created, 0 updated, 0 unchanged",
+        "Aliases: 13 created, 0 updated, 0 unchanged",
         "Affiliations: 4 created, 0 updated, 0 unchanged",
         "Conflicts: 1 created, 0 updated, 0 unchanged",
         "Sources: 1 created, 0 updated, 0 unchanged",
@@ -283,7 +283,7 @@ def test_it_prints_a_line_per_kind_of_record_and_a_summary():
         "Citations: 17 created, 0 updated, 0 unchanged",
         "Links: 3 created, 0 updated, 0 unchanged",
     ]
-    assert lines[12].startswith("Demo data loaded (84 created, 0 updated): 15 published events")
+    assert lines[12].startswith("Demo data loaded (88 created, 0 updated): 15 published events")
     assert len(lines) == 13
 
 
@@ -315,9 +315,9 @@ def test_a_rerun_restores_a_changed_record_without_duplicating_it():
     assert Proposal.objects.get(title="Easter truce").outcome == "expired"
     assert ActorAlias.objects.get(name__iexact="kyiv").name == "Kyiv"
     assert Proposal.objects.count() == 5
-    assert ActorAlias.objects.count() == 9
+    assert ActorAlias.objects.count() == 13
     assert "Proposals: 0 created, 1 updated, 4 unchanged" in output
-    assert "Aliases: 0 created, 1 updated, 8 unchanged" in output
+    assert "Aliases: 0 created, 1 updated, 12 unchanged" in output
     assert history_rows() == history + 2
 
 
