@@ -292,14 +292,32 @@ class _Reader:
                 if response is not None:
                     found.append(response)
                 break
-        if not accusation and not agreement:
+        if not accusation:
             talks = self._first_new(clause, rules.talks_triggers)
             if talks is not None:
                 found += self._talks(clause, date, talks)
+        if not accusation and not agreement:
             truce = self._first_new(clause, rules.proposal_triggers)
             if truce is not None:
                 found += self._truce(clause, date, truce)
+            elif not any(words.search(text) for words in rules.stances.values()):
+                found += self._extension(clause, date)
         return found
+
+    def _extension(self, clause: Clause, date) -> list[Suggestion]:
+        """A call to extend a truce the article named before: a new proposal."""
+        extension = self.rules.extensions.search(clause.text)
+        truce = (
+            self.rules.proposal_triggers.search(clause.text, extension.end()) if extension else None
+        )
+        if truce is None or self._negated(clause.text, extension.start()):
+            return []
+        if not clause.mentions:
+            return []
+        reasons = [f"“{extension.group()}” … “{truce.group()}” proposes to extend a truce"]
+        triggers = [extension.group(), truce.group()]
+        fields = self._proposal_fields(clause, reasons, triggers)
+        return [self._offer(clause, date, extension, fields, triggers, reasons)]
 
     def _first_new(self, clause: Clause, words) -> re.Match | None:
         """The first trigger of ``words`` that reports something new: not "the truce" (a
@@ -550,18 +568,24 @@ class _Reader:
         """Those named after "with" or "to" (not the proposer's side), else the conflict's
         other parties."""
         named = []
+        between = re.search(r"\bbetween\b", clause.text, re.IGNORECASE)
         for mention in clause.mentions:
             previous = WORD.findall(clause.sentence.text[: mention.start])[-1:]
+            # "talks between Burhan and Hemedti": both are addressed.
+            if between and mention.start >= clause.start + between.end() and previous:
+                previous = ["between"]
             if (
                 previous
-                and previous[0].lower() in ("with", "to", "toward", "towards")
+                and previous[0].lower() in ("with", "to", "toward", "towards", "between")
                 and mention.actor.kind != Actor.Kind.MEDIA
                 and (proposer is None or self.side(mention.actor) != self.side(proposer))
             ):
                 named.append(mention.actor)
         if named:
             named = list(dict.fromkeys(named))
-            return named, f"addressed to {', '.join(a.name for a in named)}: named after “with”"
+            return named, (
+                f"addressed to {', '.join(a.name for a in named)}: named after “with” or “between”"
+            )
         others = self._others(proposer)
         if others:
             return others, f"addressed to {', '.join(a.name for a in others)}: the conflict's " + (
@@ -661,6 +685,10 @@ class _Reader:
         for actor in named:
             if self.side(actor) in self.parties and actor not in delegations:
                 delegations.append(actor)
+        if len({self.side(a) for a in delegations}) < 2 and len(self.parties) >= 2:
+            # Talks are between the parties, even when the sentence names one of them.
+            delegations += [p for p in self.parties if p not in delegations]
+            reasons.append("delegations: the conflict's parties")
         mediators = [
             actor
             for actor in dict.fromkeys(named)

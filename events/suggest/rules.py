@@ -95,6 +95,7 @@ class Rules:
     proposal_kinds: dict[str, Words]
     scopes: dict[str, Words]
     unilateral: Words
+    extensions: Words
     occasions: Words
     back_references: Words
     talks_triggers: Words
@@ -148,6 +149,7 @@ def parse_rules(text: str, name: str = "rules.yaml") -> Rules:
         ),
         scopes=_choices(proposal.get("scopes", {}), Proposal.Scope, f"{at}proposal.scopes"),
         unilateral=w(proposal, "proposal", "unilateral"),
+        extensions=words(proposal.get("extensions", []), f"{at}proposal.extensions"),
         occasions=words(proposal.get("occasions", []), f"{at}proposal.occasions"),
         back_references=words(proposal.get("back_references", []), f"{at}proposal.back_references"),
         talks_triggers=w(talks, "talks", "triggers"),

@@ -76,3 +76,23 @@ def suggest(world):
 
 def records(suggestions, kind: str | None = None) -> list[dict]:
     return [r for r in suggestions.records if kind is None or r["kind"] == kind]
+
+
+@pytest.fixture
+def gaza(db):
+    """The actors of tests/suggest/gold_unseen_article.json."""
+    israel = ActorFactory(name="Israel", slug="israel", country="ISR")
+    ActorAliasFactory(actor=israel, name="Israeli")
+    hamas = ActorFactory(name="Hamas", slug="hamas", kind=Actor.Kind.ARMED_GROUP)
+    netanyahu = ActorFactory(name="Benjamin Netanyahu", slug="benjamin-netanyahu", kind="person")
+    AffiliationFactory(person=netanyahu, organization=israel, role="Prime Minister")
+    qatar = ActorFactory(name="Qatar", slug="qatar", country="QAT")
+    ActorAliasFactory(actor=qatar, name="Qatari")
+    egypt = ActorFactory(name="Egypt", slug="egypt", country="EGY")
+    ActorAliasFactory(actor=egypt, name="Egyptian")
+    ActorFactory(name="United States", slug="united-states", country="USA")
+    conflict = ConflictFactory(
+        name="Israel–Hamas war", slug="israel-hamas-war", start_date=datetime.date(2023, 10, 7)
+    )
+    conflict.parties.set([israel, hamas])
+    return conflict

@@ -120,3 +120,27 @@ def test_the_command_names_the_file_and_the_problem(tmp_path):
         score(str(path))
     with pytest.raises(CommandError, match="Cannot read"):
         score(str(tmp_path / "missing.json"))
+
+
+OTHER_GOLD = Path(__file__).resolve().parent / "gold_other_article.json"
+
+
+def test_an_article_written_apart_from_the_rules_is_scored(world):
+    """Figures in README ("Scoring the suggestions"): an article the rules were not written
+    with, to watch that they stay general."""
+    output = score(str(OTHER_GOLD), "--details")
+    print(output)
+    gold, suggested, matched = (int(n) for n in row(output, "records")[1:4])
+    assert gold == 8
+    assert matched >= 5
+
+
+UNSEEN_GOLD = Path(__file__).resolve().parent / "gold_unseen_article.json"
+
+
+def test_an_article_unseen_when_the_rules_were_written_is_scored(gaza):
+    """README's third figures: scored as the rules stood when it was written."""
+    output = score(str(UNSEEN_GOLD), "--details")
+    print(output)
+    gold, suggested, matched = (int(n) for n in row(output, "records")[1:4])
+    assert gold == 7

@@ -279,3 +279,45 @@ def test_proposal_fields_are_the_model_s_choices(suggest, world):
     body = only(suggest("Burhan offered a maritime truce."), "proposal")["body"]
     assert body["scope"] in Proposal.Scope.values
     assert body["proposal_kind"] in Proposal.ProposalKind.values
+
+
+def test_a_call_to_extend_a_truce_named_before_is_a_new_proposal(suggest, world):
+    body = only(suggest("Egypt called for an extension of the ceasefire."), "proposal")["body"]
+    assert body["proposers"] == ["egypt"]
+    assert body["proposal_kind"] == "ceasefire"
+    assert body["addressees"] == []  # no party named: no conflict to address
+
+
+def test_welcoming_an_extension_is_an_answer_not_a_proposal(suggest, world):
+    suggestions = suggest("Egypt welcomed extending the truce with the RSF.")
+    assert [r["kind"] for r in suggestions.records] == ["response"]
+
+
+def test_talks_between_two_actors_address_both(suggest, world):
+    body = only(
+        suggest("Washington offered to host direct talks between Burhan and Hemedti."), "proposal"
+    )["body"]
+    assert body["proposers"] == ["united-states"]
+    assert body["addressees"] == ["abdel-fattah-al-burhan", "mohamed-hamdan-dagalo"]
+
+
+def test_talks_to_be_held_are_a_proposal_not_a_meeting(suggest, world):
+    suggestions = suggest("The RSF will hold talks with the army in Jeddah.")
+    assert [r["kind"] for r in suggestions.records] == ["proposal"]
+
+
+def test_an_agreement_after_talks_is_a_proposal_and_a_meeting(suggest, world):
+    suggestions = suggest(
+        "The RSF agreed to a seven-day ceasefire after talks in Jeddah brokered by Egypt."
+    )
+    proposal = only(suggestions, "proposal")["body"]
+    assert (proposal["outcome"], proposal["duration_hours"]) == ("accepted", 168)
+    meeting = only(suggestions, "meeting")["body"]
+    assert meeting["venue"] == "Jeddah"
+    assert set(meeting["delegations"]) == {"saf", "rsf"}  # one named: the parties
+    assert meeting["mediators"] == ["egypt"]
+
+
+def test_an_empty_article_suggests_nothing(suggest, world):
+    suggestions = suggest("")
+    assert (suggestions.actors, suggestions.new_actors, suggestions.records) == ([], [], [])
