@@ -30,6 +30,7 @@ ENDPOINTS = {
 # had accepted", "— an agreement both sides later accused each other of violating".
 CLAUSE_BREAK = re.compile(
     r",\s+(?=(?:while|whereas|although|though|but|which|and\s+(?:later|then))\b)"
+    r"|,\s+and\s+(?=[A-Z])"  # ", and Hamas said …": another subject
     r"|;\s+|\s*[—–]\s*|\s+--\s+",
     re.IGNORECASE,
 )
@@ -204,7 +205,7 @@ class _Reader:
                 for suggestion in self._read_clause(clause, date):
                     suggestion.date_from_words = explicit or bool(date.words)
                     suggestions.append(suggestion)
-        records = self._merged(suggestions)
+        records = self._merged(suggestions, _headline(sentences))
         self._link_proposals(records)
         return SourceSuggestions(
             source=self.source,
@@ -371,7 +372,7 @@ class _Reader:
             doers.append(mention)
         return doers
 
-    def _subject(self, clause: Clause, position: int) -> Mention | None:
+    def _subject(self, clause: Clause, position: int, reported: bool = True) -> Mention | None:
         """Who acts in the clause, before ``position`` (in the clause): the first doer, or
         the first after a reporting verb ("Peskov confirmed that Putin …"); a state's
         descriptor gives way to its person ("Russian President Vladimir Putin")."""
@@ -379,11 +380,11 @@ class _Reader:
         if not doers:
             return None
         subject = doers[0]
-        reported = None
+        said = None
         for match in self.rules.reporting.finditer(clause.text[:position]):
-            reported = clause.start + match.end()
-        if reported is not None:
-            after = [m for m in doers if m.start >= reported]
+            said = clause.start + match.end()
+        if reported and said is not None:
+            after = [m for m in doers if m.start >= said]
             if after:
                 subject = after[0]
         return self._person_for(clause, subject, doers)
@@ -445,7 +446,8 @@ class _Reader:
             if len(sides) == 2:
                 pairs = [(sides[0], sides[1]), (sides[1], sides[0])]
         else:
-            accuser = self._subject(clause, trigger.start())
+            # "Hamas said Israeli strikes had breached the deal": who says it accuses.
+            accuser = self._subject(clause, trigger.start(), reported=False)
             if accuser is None:
                 return []
             accused = [
@@ -541,6 +543,8 @@ class _Reader:
         for mention in clause.mentions:
             if mention.possessive and mention.start < clause.start + position:
                 return mention, f"proposer {mention.actor.name}: “{mention.words}”"
+        if any(words.search(clause.text[:position]) for words in self.rules.stances.values()):
+            return None, ""  # "Netanyahu rejected calls for a ceasefire": not his proposal
         subject = self._subject(clause, position)
         if subject is not None:
             return subject, f"proposer {subject.actor.name}: the subject"
@@ -600,7 +604,11 @@ class _Reader:
         triggers = [trigger.group()]
         fields = self._proposal_fields(clause, reasons, triggers)
         _starting(fields, date, reasons)
-        return [self._offer(clause, date, trigger, fields, triggers, reasons)]
+        offer = self._offer(clause, date, trigger, fields, triggers, reasons)
+        answered = any(words.search(clause.text) for words in self.rules.stances.values())
+        if answered and not offer.roles["proposers"]:
+            return []  # the truce an answer is about, by nobody named: the answer says it
+        return [offer]
 
     def _offer(self, clause: Clause, date, trigger, fields, triggers, reasons) -> Suggestion:
         """A proposal someone makes: its proposer and addressees from the clause."""
@@ -768,6 +776,11 @@ class _Reader:
         after = WORD.findall(text[match.end() :])[:1]
         if after and self.rules.generic.search(after[0]):
             return None  # "welcomes any peace initiative": no proposal in particular
+        answered = re.split(
+            r"[,.;:—–]|\b(?:as|because|saying|since|after|but)\b", text[match.end() :], maxsplit=1
+        )[0]
+        if WORD.search(answered) and not self.rules.answer_objects.search(answered):
+            return None  # "dismissed his remarks": an answer to no proposal
         responder = self._nearest_before(clause, match.start())
         if responder is None:
             return None
@@ -788,14 +801,18 @@ class _Reader:
 
     # --- the article's suggestions together ----------------------------------------------
 
-    def _merged(self, suggestions: list[Suggestion]) -> list[Suggestion]:
+    def _merged(self, suggestions: list[Suggestion], headline: Sentence | None) -> list[Suggestion]:
         """One suggestion per record: a proposal named again (the same kind by the same side,
-        nothing said differently) gets the later sentence as another citation."""
+        nothing said differently) gets the later sentence as another citation. A headline
+        only adds its citation to what the article's sentences report: its few words ("push
+        Israel and Hamas toward a truce") do not say who does what."""
         kept: list[Suggestion] = []
-        for suggestion in suggestions:
+        body = [s for s in suggestions if s.sentence != headline]
+        for suggestion in body + [s for s in suggestions if s.sentence == headline]:
             twin = next((k for k in kept if self._same_record(k, suggestion)), None)
             if twin is None:
-                kept.append(suggestion)
+                if suggestion.sentence != headline:
+                    kept.append(suggestion)
                 continue
             if suggestion.sentence != twin.sentence and suggestion.sentence not in twin.citations:
                 twin.citations.append(suggestion.sentence)
@@ -931,6 +948,14 @@ def _mentions(text: str, actors: list[Actor], names: dict[int, list[str]]) -> li
             continue
         kept.append(mention)
     return kept
+
+
+def _headline(sentences: list[Sentence]) -> Sentence | None:
+    """The article's first line when it is a headline: a paragraph of its own without a full
+    stop."""
+    if len(sentences) < 2 or sentences[1].paragraph == sentences[0].paragraph:
+        return None
+    return sentences[0] if sentences[0].text[-1] not in '.!?”"' else None
 
 
 def _whole_word(words, word: str) -> bool:

@@ -109,6 +109,7 @@ class Rules:
     mutual: Words
     stances: dict[str, Words]
     generic: Words
+    answer_objects: Words
     both_sides: Words
     negations: Words
     reporting: Words
@@ -167,6 +168,7 @@ def parse_rules(text: str, name: str = "rules.yaml") -> Rules:
         mutual=words(accusation.get("mutual", []), f"{at}accusation.mutual"),
         stances=_choices(response.get("stances"), Response.Stance, f"{at}response.stances"),
         generic=words(response.get("generic", []), f"{at}response.generic"),
+        answer_objects=words(response.get("objects", []), f"{at}response.objects"),
         both_sides=top("both_sides"),
         negations=top("negations"),
         reporting=top("reporting"),

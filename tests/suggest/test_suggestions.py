@@ -321,3 +321,49 @@ def test_an_agreement_after_talks_is_a_proposal_and_a_meeting(suggest, world):
 def test_an_empty_article_suggests_nothing(suggest, world):
     suggestions = suggest("")
     assert (suggestions.actors, suggestions.new_actors, suggestions.records) == ([], [], [])
+
+
+def test_a_second_subject_after_and_makes_a_second_accusation(suggest, world):
+    suggestions = suggest(
+        "The army accused the RSF of shelling Omdurman, and the RSF said army drones had "
+        "violated the truce."
+    )
+    pairs = [
+        (r["body"]["accusers"], r["body"]["accused"]) for r in records(suggestions, "accusation")
+    ]
+    assert pairs == [(["saf"], ["rsf"]), (["rsf"], ["saf"])]  # who says it accuses
+
+
+def test_an_answer_to_something_else_than_a_proposal_is_not_suggested(suggest, world):
+    assert records(suggest("Egypt dismissed his remarks as propaganda.")) == []
+
+
+def test_rejecting_calls_for_a_truce_is_an_answer_not_a_proposal(suggest, world):
+    suggestions = suggest("Hemedti rejected calls for a ceasefire in Darfur.")
+    assert [(r["kind"], r["body"].get("stance")) for r in suggestions.records] == [
+        ("response", "rejected")
+    ]
+
+
+def test_a_headline_alone_suggests_nothing(suggest, world):
+    assert records(suggest("Egypt pushes the army and the RSF toward a truce\n\nIt rained.")) == []
+
+
+def test_a_headline_cites_what_the_article_reports(suggest, world):
+    suggestions = suggest(
+        "Burhan offers a 72-hour ceasefire\n\nBurhan offered a 72-hour ceasefire on Sunday."
+    )
+    record = only(suggestions, "proposal")
+    assert record["quote"] == "Burhan offered a 72-hour ceasefire on Sunday."
+    assert [c["quote"] for c in record["body"]["citations"]] == [
+        "Burhan offered a 72-hour ceasefire on Sunday.",
+        "Burhan offers a 72-hour ceasefire",
+    ]
+
+
+def test_negotiators_who_met_are_a_meeting(suggest, world):
+    body = only(
+        suggest("Negotiators from the army and the RSF met in Jeddah on Monday."), "meeting"
+    )["body"]
+    assert (body["venue"], body["date"]) == ("Jeddah", "2023-05-15")
+    assert set(body["delegations"]) == {"saf", "rsf"}
