@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from actors.models import Actor
 from events.intake import import_sources, sniff_format
+from events.management.commands.import_sources import Progress
 from events.models import MergedSource, Source
 from tests.factories import ActorAliasFactory, ActorFactory, SourceFactory
 
@@ -390,6 +391,26 @@ def test_progress_is_reported_as_lines_when_not_a_terminal(db, tmp_path):
         "  Imported 2 of 3 rows…",
         "  Imported 3 of 3 rows…",
     ]
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_a_bar_redrawn_in_place_on_a_terminal():
+    terminal = Terminal()
+    progress = Progress(terminal)
+
+    for done in range(1, 5):
+        progress(done, 4)
+
+    assert terminal.getvalue() == (
+        "\rImporting [#######-----------------------] 1/4"
+        "\rImporting [###############---------------] 2/4"
+        "\rImporting [######################--------] 3/4"
+        "\rImporting [##############################] 4/4\n"
+    )
 
 
 def rows(count: int, start: int = 0) -> bytes:
