@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from . import services
 from .models import KIND_MODELS, Citation, Event, Participant, Source, event_date_errors
+from .suggest import suggest_for_source
 
 # How far apart two reports of the same event may be dated: articles date the same truce or
 # talks a day or two apart (announced on Saturday, reported on Monday). Each event's whole
@@ -36,10 +37,6 @@ def add_permission(kind: str) -> str:
 def suggestions_for(source: Source) -> list[dict]:
     """The records ``source``'s text suggests (events.suggest), computed again on every
     request: what a click creates is what the engine says now, never posted JSON."""
-    try:
-        from .suggest import suggest_for_source
-    except ImportError:  # the suggestion engine is not installed
-        return []
     return list(suggest_for_source(source).records)
 
 

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from events import drafts
-from events.models import Citation, Event, Participant, Proposal
+from events.models import Citation, ConflictParty, Event, Participant, Proposal
 from tests.admin.helpers import proposal_form, suggested_proposal_body, suggestion_world
 from tests.factories import (
     ParticipantFactory,
@@ -176,6 +176,30 @@ def test_each_suggestion_adds_one_query_to_the_source_page(editor_client, world,
     # similar events: 1 query each.
     assert len(one) == len(without) + 2 + 1
     assert len(ten) == len(without) + 2 + 10
+
+
+def test_the_engine_s_suggestion_becomes_a_draft_in_one_click(editor_client, world):
+    for side in ("russia", "ukraine"):
+        ConflictParty.objects.create(conflict=world["conflict"], actor=world[side])
+
+    page = editor_client.get(source_page(world["source"])).content.decode()
+    assert "30-hour</mark> <mark>ceasefire</mark>" in page
+    response = editor_client.post(create_url(world["source"]), follow=True)
+
+    proposal = Proposal.objects.get()
+    assert response.redirect_chain[-1][0] == reverse(
+        "admin:events_proposal_change", args=[proposal.pk]
+    )
+    assert (proposal.date, proposal.duration_hours, proposal.conflict) == (
+        SATURDAY,
+        30,
+        world["conflict"],
+    )
+    assert sorted((p.actor.name, p.role) for p in proposal.participants.all()) == [
+        ("Russia", "proposer"),
+        ("Ukraine", "addressee"),
+    ]
+    assert SENTENCE in proposal.citations.get().quote
 
 
 # --- Create draft ------------------------------------------------------------------------------
