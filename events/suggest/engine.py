@@ -15,7 +15,7 @@ from django.db.models import Count, Prefetch
 from actors.models import Actor, ActorAlias, Affiliation
 from actors.services import actors_named_in_each
 
-from ..models import Conflict, Event, Participant, Proposal, Source
+from ..models import Conflict, Event, Participant, Proposal, Response, Source
 from .dates import ResolvedDate, resolve_date
 from .rules import Rules, load_rules
 from .sentences import Sentence, split_sentences
@@ -49,6 +49,17 @@ POSSESSIVE_END = re.compile(r"['’]s?$")
 # President Vladimir Putin".
 DESCRIPTOR_GAP = 40
 TITLE_LENGTH = 300
+# A response's title: "Ukraine dismisses “Easter truce”".
+STANCE_VERBS = {
+    "accepted": "accepts",
+    "rejected": "rejects",
+    "welcomed": "welcomes",
+    "considering": "considers",
+    "conditional": "accepts with conditions",
+    "dismissed": "dismisses",
+    "countered": "counters",
+}
+assert set(STANCE_VERBS) == set(Response.Stance.values)
 
 
 @dataclass
@@ -218,16 +229,20 @@ class _Reader:
             conflict=self.conflict,
         )
 
-    def _names(self, actors: list[Actor]) -> dict[int, list[str]]:
+    def _names(self, actors: list[Actor]) -> dict[int, list[re.Pattern]]:
         """Every name each actor goes by (name, aliases, and a person's surname), longest
-        first."""
+        first, as the pattern that finds it: whole words, a possessive, any case unless
+        written in capitals ("RSF")."""
         names: dict[int, list[str]] = {actor.pk: [actor.name] for actor in actors}
         for alias in ActorAlias.objects.filter(actor__in=actors).order_by("pk"):
             names[alias.actor_id].append(alias.name)
         for actor in actors:
             if actor.kind == Actor.Kind.PERSON and len(actor.name.split()) > 1:
                 names[actor.pk].append(actor.name.split()[-1])
-        return {pk: sorted(set(found), key=len, reverse=True) for pk, found in names.items()}
+        return {
+            pk: [_name_pattern(name) for name in sorted(set(found), key=len, reverse=True)]
+            for pk, found in names.items()
+        }
 
     def _sides(self, actors: list[Actor]) -> dict[int, Actor]:
         """Each person's state or organization (on the publication date): the side they act
@@ -348,12 +363,19 @@ class _Reader:
         return False
 
     def _negated(self, text: str, position: int) -> bool:
-        """A negation among the six words before ``position``."""
-        before = " ".join(WORD.findall(text[:position])[-6:])
-        match = self.rules.negations.search(before)
-        return match is not None and not self.rules.stances.get(
-            "considering", self.rules.negations
-        ).search(text)
+        """A negation among the six words before ``position``, unless it belongs to a
+        stance's words ("not ruling it out")."""
+        words = list(WORD.finditer(text[:position]))[-6:]
+        if not words:
+            return False
+        stance_spans = [
+            match.span() for found in self.rules.stances.values() for match in found.finditer(text)
+        ]
+        start = words[0].start()
+        for match in self.rules.negations.finditer(text, start, position):
+            if not any(s <= match.start() < e for s, e in stance_spans):
+                return True
+        return False
 
     # actors of a clause
 
@@ -796,7 +818,7 @@ class _Reader:
                 f"“{match.group()}”: stance {stance}",
                 f"responder {responder.actor.name}: named before it",
             ],
-            title=f"{responder.actor.name}: {stance}",
+            title=f"{responder.actor.name} {STANCE_VERBS[stance]}",
         )
 
     # --- the article's suggestions together ----------------------------------------------
@@ -874,6 +896,8 @@ class _Reader:
                     best, best_score = proposal, key
             if best is not None:
                 record.fields["proposal"] = best.pk
+                if record.kind == Event.Kind.RESPONSE:
+                    record.title = f"{record.title} “{best.title}”"
                 record.reasons.append(
                     f"about the proposal “{best.title}” (id {best.pk}): its words and actors"
                 )
@@ -930,15 +954,12 @@ def _overlaps(a: re.Match, b: re.Match) -> bool:
     return a.start() < b.end() and b.start() < a.end()
 
 
-def _mentions(text: str, actors: list[Actor], names: dict[int, list[str]]) -> list[Mention]:
-    """Every occurrence of each of ``actors`` in ``text`` by any of its ``names`` (names in
-    capitals match in capitals only); one inside a longer name ("Russian" in "Russian state
-    TV") is dropped."""
+def _mentions(text: str, actors: list[Actor], names: dict[int, list[re.Pattern]]) -> list[Mention]:
+    """Every occurrence of each of ``actors`` in ``text`` by any of its ``names``; one inside
+    a longer name ("Russian" in "Russian state TV") is dropped."""
     mentions = []
     for actor in actors:
-        for name in names.get(actor.pk, [actor.name]):
-            flags = 0 if name.isupper() else re.IGNORECASE
-            pattern = re.compile(rf"(?<![\w-]){_spaced(name)}(?:['’]s)?(?![\w])", flags)
+        for pattern in names.get(actor.pk, []):
             for match in pattern.finditer(text):
                 mentions.append(Mention(actor, match.start(), match.end(), match.group()))
     mentions.sort(key=lambda m: (m.start, -(m.end - m.start)))
@@ -979,8 +1000,10 @@ def _whole(sentence: Sentence, mentions: dict) -> Clause:
     return Clause(sentence, 0, len(sentence.text), mentions[sentence.index])
 
 
-def _spaced(name: str) -> str:
-    return r"\s+".join(re.escape(word) for word in name.split())
+def _name_pattern(name: str) -> re.Pattern:
+    spaced = r"\s+".join(re.escape(word) for word in name.split())
+    flags = 0 if name.isupper() else re.IGNORECASE
+    return re.compile(rf"(?<![\w-]){spaced}(?:['’]s)?(?![\w])", flags)
 
 
 def _proposal_title(fields: dict, proposer: Actor | None) -> str:

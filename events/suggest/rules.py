@@ -30,8 +30,8 @@ class Words:
     def search(self, text: str, start: int = 0, end: int | None = None) -> re.Match | None:
         return self.pattern.search(text, start, len(text) if end is None else end)
 
-    def finditer(self, text: str):
-        return self.pattern.finditer(text)
+    def finditer(self, text: str, start: int = 0, end: int | None = None):
+        return self.pattern.finditer(text, start, len(text) if end is None else end)
 
     def __bool__(self) -> bool:
         return bool(self.entries)

@@ -185,6 +185,7 @@ def test_an_answer_names_the_proposal_of_the_database_it_repeats(suggest, world)
     record = only(suggest("The RSF rejected the army's 30-day truce."), "response")
     assert record["body"]["proposal"] == truce.pk
     assert "Army's 30-day truce" in record["explanation"]
+    assert record["body"]["title"] == "Rapid Support Forces rejects “Army's 30-day truce”"
 
 
 def test_an_answer_without_a_matching_proposal_leaves_it_to_the_editor(suggest, world):
@@ -367,3 +368,11 @@ def test_negotiators_who_met_are_a_meeting(suggest, world):
     )["body"]
     assert (body["venue"], body["date"]) == ("Jeddah", "2023-05-15")
     assert set(body["delegations"]) == {"saf", "rsf"}
+
+
+def test_a_negation_inside_a_stance_s_words_denies_nothing(suggest, world):
+    suggestions = suggest("Burhan said he was not ruling out talks with the RSF.")
+    assert [(r["kind"], r["body"].get("stance")) for r in suggestions.records] == [
+        ("response", "considering"),
+        ("proposal", None),
+    ]
