@@ -51,10 +51,10 @@ def split_sentences(text: str) -> list[Sentence]:
     sentences: list[Sentence] = []
     paragraph = 0
     offset = 0
-    for block in re.split(r"(\n\s*\n)", text):
-        if not block.strip() or block.startswith("\n"):
+    for number, block in enumerate(re.split(r"(\n\s*\n)", text)):
+        if number % 2:  # a blank line between paragraphs
             offset += len(block)
-            if block.strip() == "" and "\n" in block and sentences:
+            if sentences:
                 paragraph = sentences[-1].paragraph + 1
             continue
         line_start = offset

@@ -55,3 +55,10 @@ def test_lines_and_paragraphs_end_sentences_and_number_paragraphs():
 
 def test_a_lower_case_word_after_a_stop_continues_the_sentence():
     assert texts("The talks ended at 5 p.m. on Sunday.") == ["The talks ended at 5 p.m. on Sunday."]
+
+
+def test_a_text_starting_with_a_line_break_keeps_its_first_sentence():
+    sentences = split_sentences("\nThe army withdrew.\r\nThe RSF advanced.")
+    assert [s.text for s in sentences] == ["The army withdrew.", "The RSF advanced."]
+    body = "\nThe army withdrew.\r\nThe RSF advanced."
+    assert all(body[s.start : s.end] == s.text for s in sentences)
