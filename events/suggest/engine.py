@@ -82,6 +82,9 @@ class Clause:
     start: int  # within the sentence
     end: int
     mentions: list[Mention]
+    # Where what the clause speaks of is named: the previous clause's start for "which
+    # Ukraine had accepted", else its own.
+    about: int = 0
 
     @property
     def text(self) -> str:
@@ -102,6 +105,7 @@ class Suggestion:
     title: str = ""
     citations: list[Sentence] = field(default_factory=list)
     responder: Actor | None = None
+    about: tuple[int, int] | None = None  # the words naming the proposal, in the sentence
     date_from_words: bool = False
 
     def as_dict(self, source: Source, conflict: Conflict | None) -> dict:
@@ -286,7 +290,10 @@ class _Reader:
         clauses = []
         for start, end in zip(bounds[::2], bounds[1::2], strict=True):
             mentions = [m for m in self.mentions[sentence.index] if start <= m.start < end]
-            clauses.append(Clause(sentence, start, end, mentions))
+            clause = Clause(sentence, start, end, mentions, start)
+            if clauses and re.match(r"(?:which|that|who)\b", clause.text, re.IGNORECASE):
+                clause.about = clauses[-1].start
+            clauses.append(clause)
         return clauses
 
     # --- one clause ---------------------------------------------------------------------
@@ -501,6 +508,7 @@ class _Reader:
                     list(triggers),
                     list(reasons),
                     f"{accuser.name} accuses {accused.name} of a violation",
+                    about=(clause.about, clause.end),
                 )
             )
         return found
@@ -819,6 +827,7 @@ class _Reader:
                 f"responder {responder.actor.name}: named before it",
             ],
             title=f"{responder.actor.name} {STANCE_VERBS[stance]}",
+            about=(clause.about, clause.end),
         )
 
     # --- the article's suggestions together ----------------------------------------------
@@ -890,7 +899,7 @@ class _Reader:
             for proposal in proposals:
                 if proposal.date > record.date.date + datetime.timedelta(days=31):
                     continue
-                score = self._naming_score(record.sentence, proposal)
+                score = self._naming_score(record, proposal)
                 key = (score, -abs((record.date.date - proposal.date).days))
                 if score > 0 and key > best_score:
                     best, best_score = proposal, key
@@ -904,8 +913,12 @@ class _Reader:
             elif record.kind == Event.Kind.RESPONSE:
                 record.reasons.append("no proposal in the database matches: choose it")
 
-    def _naming_score(self, sentence: Sentence, proposal: Proposal) -> int:
-        text = sentence.text
+    def _naming_score(self, record: Suggestion, proposal: Proposal) -> int:
+        """How many of ``proposal``'s words and actors the words ``record`` is about repeat
+        (its clause: "welcomed extending the pause" does not name the 30-day truce of the
+        sentence's next clause); under 2 is no naming."""
+        start, end = record.about or (0, len(record.sentence.text))
+        text = record.sentence.text[start:end]
         lowered = text.lower()
         score = 0
         duration = self._duration(text)
@@ -920,7 +933,7 @@ class _Reader:
         talks = self.rules.talks_triggers.search(text) is not None
         if talks == (proposal.proposal_kind == Proposal.ProposalKind.TALKS):
             score += 1
-        named = {m.actor.pk for m in self.mentions[sentence.index]}
+        named = {m.actor.pk for m in self.mentions[record.sentence.index] if start <= m.start < end}
         for participant in proposal.participants.all():
             if participant.role == Participant.Role.PROPOSER and participant.actor_id in named:
                 score += 2

@@ -376,3 +376,27 @@ def test_a_negation_inside_a_stance_s_words_denies_nothing(suggest, world):
         ("response", "considering"),
         ("proposal", None),
     ]
+
+
+@pytest.fixture
+def army_truce(world):
+    truce = ProposalFactory(
+        conflict=world.conflict,
+        title="Army's 30-day truce",
+        date=datetime.date(2023, 5, 10),
+        duration_hours=720,
+    )
+    ParticipantFactory(event=truce, actor=world.army, role="proposer")
+    return truce
+
+
+def test_an_answer_names_only_what_its_own_clause_repeats(suggest, world, army_truce):
+    suggestions = suggest("The RSF welcomed the plan, while the army offered a 30-day truce.")
+    assert "proposal" not in only(suggestions, "response")["body"]
+
+
+def test_an_answer_in_a_which_clause_names_what_the_clause_before_repeats(
+    suggest, world, army_truce
+):
+    suggestions = suggest("The army renewed its 30-day truce on Monday, which the RSF accepted.")
+    assert only(suggestions, "response")["body"]["proposal"] == army_truce.pk
