@@ -73,7 +73,8 @@ class Mention:
 
     @property
     def possessive(self) -> bool:
-        return bool(POSSESSIVE_END.search(self.words)) and self.words[-2:] in ("’s", "'s")
+        """Written as an owner: "Zelenskyy’s proposal"."""
+        return self.words.endswith(("’s", "'s"))
 
 
 @dataclass
@@ -106,7 +107,6 @@ class Suggestion:
     citations: list[Sentence] = field(default_factory=list)
     responder: Actor | None = None
     about: tuple[int, int] | None = None  # the words naming the proposal, in the sentence
-    date_from_words: bool = False
 
     def as_dict(self, source: Source, conflict: Conflict | None) -> dict:
         body: dict = {"title": self.title[:TITLE_LENGTH]}
@@ -204,7 +204,6 @@ class _Reader:
         previous: tuple[Sentence, ResolvedDate] | None = None
         for sentence in sentences:
             date = resolve_date(sentence.text, self.published)
-            explicit = date is not None
             if date is None:
                 date = ResolvedDate(self.published, "day", "")
                 # "Last month, Russia rejected …. U.S. officials held …": the next sentence
@@ -218,7 +217,6 @@ class _Reader:
                 previous = None
             for clause in self._clauses(sentence):
                 for suggestion in self._read_clause(clause, date):
-                    suggestion.date_from_words = explicit or bool(date.words)
                     suggestions.append(suggestion)
         records = self._merged(suggestions, _headline(sentences))
         self._link_proposals(records)
