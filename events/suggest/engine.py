@@ -946,7 +946,8 @@ class _Reader:
                 name = _trimmed_name(match.group())
                 if not name or any(s <= match.start() < e for s, e in covered):
                     continue
-                start = match.start() + match.group().index(name)
+                # Where the name's first word is (the run may begin with a title).
+                start = match.start() + match.group().index(name.split()[0])
                 if start == 0 and " " not in name:
                     continue  # a sentence's first word is capitalized anyway
                 if name.lower() in found or any(

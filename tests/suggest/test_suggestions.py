@@ -400,3 +400,8 @@ def test_an_answer_in_a_which_clause_names_what_the_clause_before_repeats(
 ):
     suggestions = suggest("The army renewed its 30-day truce on Monday, which the RSF accepted.")
     assert only(suggestions, "response")["body"]["proposal"] == army_truce.pk
+
+
+def test_a_name_written_with_two_spaces_is_one_new_actor(suggest, world):
+    suggestions = suggest("Talks were led by President Jibril  Ibrahim in Darfur.")
+    assert [a["name"] for a in suggestions.new_actors] == ["Jibril Ibrahim", "Darfur"]
