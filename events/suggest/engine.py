@@ -600,9 +600,13 @@ class _Reader:
         """Those named after "with" or "to" (not the proposer's side), else the conflict's
         other parties."""
         named = []
+        words: list[str] = []  # the words they were named after, for the explanation
         between = re.search(r"\bbetween\b", clause.text, re.IGNORECASE)
         for mention in clause.mentions:
-            previous = WORD.findall(clause.sentence.text[: mention.start])[-1:]
+            previous = WORD.findall(clause.sentence.text[: mention.start])[-2:]
+            if previous and previous[-1].lower() == "the":  # "a truce to the RSF"
+                previous = previous[:-1]
+            previous = previous[-1:]
             # "talks between Burhan and Hemedti": both are addressed.
             if between and mention.start >= clause.start + between.end() and previous:
                 previous = ["between"]
@@ -613,11 +617,11 @@ class _Reader:
                 and (proposer is None or self.side(mention.actor) != self.side(proposer))
             ):
                 named.append(mention.actor)
+                words.append(previous[0].lower())
         if named:
             named = list(dict.fromkeys(named))
-            return named, (
-                f"addressed to {', '.join(a.name for a in named)}: named after “with” or “between”"
-            )
+            after = " or ".join(f"“{word}”" for word in dict.fromkeys(words))
+            return named, f"addressed to {', '.join(a.name for a in named)}: named after {after}"
         others = self._others(proposer)
         if others:
             return others, f"addressed to {', '.join(a.name for a in others)}: the conflict's " + (

@@ -302,6 +302,20 @@ def test_talks_between_two_actors_address_both(suggest, world):
     assert body["addressees"] == ["abdel-fattah-al-burhan", "mohamed-hamdan-dagalo"]
 
 
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("Egypt proposed a ten-day truce to the RSF.", "named after “to”"),
+        ("Egypt proposed talks with the RSF.", "named after “with”"),
+        ("Egypt proposed talks between Burhan and Hemedti.", "named after “between”"),
+    ],
+)
+def test_the_explanation_names_the_word_the_addressees_came_after(suggest, world, text, words):
+    record = only(suggest(text), "proposal")
+    assert record["body"]["addressees"]
+    assert words in record["explanation"], record["explanation"]
+
+
 def test_talks_to_be_held_are_a_proposal_not_a_meeting(suggest, world):
     suggestions = suggest("The RSF will hold talks with the army in Jeddah.")
     assert [r["kind"] for r in suggestions.records] == ["proposal"]
