@@ -1,0 +1,941 @@
+"""Synthetic curated data at scale, written with PostgreSQL's COPY (``manage.py generate_data``).
+
+The world is news-like: a few big wars and a long tail of small conflicts (Zipf-like sizes),
+each active for a period with bursts of activity; states with their ISO 3166-1 alpha-3 codes,
+governments, people serving them for periods, organizations, armed groups and media, with
+aliases; articles whose bodies are sentences; events of every kind that obey the models' rules
+(see ``Generator``). The same seed and sizes give the same rows, ids included.
+
+The knobs below (places, topics, date range, weights) are importable, so that a benchmark can
+pick parameters that find rows: a search for ``SEARCHED_PLACE`` matches a few percent of the
+events.
+"""
+
+import bisect
+import datetime
+import itertools
+import math
+import queue
+import random
+import threading
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+import pycountry
+
+from events.models import Event, Meeting, Participant, Proposal, Response, ViolationAccusation
+from events.search import SEPARATOR
+from lib.text import slugify_name
+
+FIRST_DAY = datetime.date(2014, 1, 1)
+LAST_DAY = datetime.date(2025, 12, 31)
+SPAN = (LAST_DAY - FIRST_DAY).days + 1
+CHUNK = 10_000  # events generated per block of COPY (and per progress line)
+
+KIND_WEIGHTS = {
+    Event.Kind.PROPOSAL: 35,
+    Event.Kind.RESPONSE: 30,
+    Event.Kind.MEETING: 12,
+    Event.Kind.ACCUSATION: 23,
+}
+STATUS_WEIGHTS = {
+    Event.Status.PUBLISHED: 90,
+    Event.Status.DRAFT: 4,
+    Event.Status.IN_REVIEW: 3,
+    Event.Status.RETRACTED: 3,
+}
+PRECISION_WEIGHTS = {
+    Event.Precision.DAY: 85,
+    Event.Precision.MONTH: 12,
+    Event.Precision.YEAR: 3,
+}
+CITATIONS_PER_EVENT = (1, 2, 2, 3)  # drawn uniformly: 1–3, two most often
+SOURCES_PER_EVENT = 0.2  # ~200,000 articles for a million events
+SENTENCES_PER_BODY = 6
+
+# Fictional places: about half the sentences and titles name one of these 40, so that a search
+# for one place finds a few percent of the events, as a search for a town would.
+PLACES = [
+    head + tail
+    for head in ("Ar", "Bel", "Cor", "Dra", "Est", "Fal", "Gal", "Har")
+    for tail in ("dena", "vast", "mir", "vik", "moor")
+]
+SEARCHED_PLACE = "Corvik"
+TOPICS = [
+    "ceasefire",
+    "humanitarian corridor",
+    "prisoner exchange",
+    "grain shipments",
+    "energy infrastructure",
+    "evacuation of civilians",
+    "truce",
+    "peace talks",
+    "maritime safety",
+    "withdrawal of heavy weapons",
+]
+SPEAKERS = [
+    "The foreign minister",
+    "A spokesperson",
+    "The president",
+    "The mediator",
+    "Officials",
+    "The defence ministry",
+    "A senior commander",
+    "Aid agencies",
+]
+CLAUSES = [
+    "would begin on Monday",
+    "had been violated overnight",
+    "depended on international guarantees",
+    "was still under discussion",
+    "could be extended by thirty days",
+    "was rejected by the other side",
+    "was welcomed by the United Nations",
+    "would be monitored by observers",
+    "collapsed after heavy shelling",
+    "allowed convoys to reach the besieged districts",
+]
+RESPONSE_VERBS = {
+    Response.Stance.ACCEPTED: "accepts",
+    Response.Stance.REJECTED: "rejects",
+    Response.Stance.WELCOMED: "welcomes",
+    Response.Stance.CONSIDERING: "considers",
+    Response.Stance.CONDITIONAL: "sets conditions for",
+    Response.Stance.DISMISSED: "dismisses",
+    Response.Stance.COUNTERED: "counters",
+}
+AFFILIATION_ROLES = [
+    "President",
+    "Prime minister",
+    "Foreign minister",
+    "Defence minister",
+    "Spokesperson",
+    "Negotiator",
+    "Commander",
+    "Envoy",
+]
+FIRST_NAMES = (
+    "Amir Anna Boris Carlos Chen Dmitri Elena Fatima Hassan Ibrahim Irina Jamal Joao Karim "
+    "Laila Lucia Mariam Mikhail Nadia Olena Omar Pavel Rania Sami Sofia Tariq Viktor Yara "
+    "Yusuf Zainab Ahmed Beatriz Daniel Emre Farah Gustavo Hana Ivan Jonas Katarina Leila "
+    "Marco Nikolai Oksana Pedro Rashid Selin Tomas Ulla Walid"
+).split()
+LAST_NAMES = (
+    "Abbas Alvarez Bakr Barzani Chernov Costa Dahl Demir Farouk Fischer Gomez Haddad Hakimi "
+    "Ivanova Jaber Kamau Karimi Kovalenko Lindqvist Mansour Moreau Nasser Novak Okafor "
+    "Orlov Petrenko Qasim Rahman Rossi Saleh Santos Shevchenko Suleiman Tanaka Torres Usman "
+    "Vasquez Volkov Wambui Yilmaz Zahran Zubair Baptiste Cruz Eriksen Ferreira Hosseini "
+    "Kowalski Mendes Nakamura"
+).split()
+ORGANIZATION_WORDS = [
+    "Council",
+    "Commission",
+    "Mission",
+    "Union",
+    "League",
+    "Forum",
+    "Initiative",
+    "Contact Group",
+]
+ORGANIZATION_TOPICS = [
+    "Peace",
+    "Security",
+    "Cooperation",
+    "Humanitarian Dialogue",
+    "Mediation",
+    "Reconciliation",
+    "Monitoring",
+]
+GROUP_WORDS = ["Front", "Brigades", "Movement", "Army", "Forces", "Alliance", "Guard"]
+GROUP_ADJECTIVES = ["Liberation", "Popular", "Revolutionary", "Patriotic", "National", "Free"]
+MEDIA_WORDS = ["Times", "Herald", "News Agency", "Post", "Tribune", "Broadcasting", "Observer"]
+OCCASIONS = ["Easter", "Eid al-Fitr", "Christmas", "Orthodox Easter", "New Year", "Ramadan"]
+
+PUBLISHED = Event.Status.PUBLISHED
+DAY = Event.Precision.DAY
+Role = Participant.Role
+
+
+def _sentence_pool(size: int = 5000) -> list[str]:
+    rng = random.Random(0)
+    sentences = []
+    for n in range(size):
+        place = f" near {rng.choice(PLACES)}" if rng.random() < 0.5 else ""
+        sentences.append(
+            f"{rng.choice(SPEAKERS)} said the {rng.choice(TOPICS)}{place} "
+            f"{rng.choice(CLAUSES)} ({n})."
+        )
+    return sentences
+
+
+# Numbered, so that every sentence is its own: a quote occurs where it is taken from.
+SENTENCES = _sentence_pool()
+
+
+def body_sentence(source: int, k: int) -> str:
+    """Sentence ``k`` of the body of source id ``source`` (a quote needs no look-up table)."""
+    return SENTENCES[(source * 7919 + k * 104729) % len(SENTENCES)]
+
+
+def body(source: int) -> str:
+    return " ".join(body_sentence(source, k) for k in range(SENTENCES_PER_BODY))
+
+
+def copy_text(value: str) -> str:
+    """``value`` escaped for COPY's text format."""
+    if "\\" in value:
+        value = value.replace("\\", "\\\\")
+    return value.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+@cache
+def dated(day: int, precision: str, end_day: int | None = None) -> tuple[str, str]:
+    """(date, period_end) of an event on day offset ``day``, normalized by the model's own
+    rule (Event.normalize_date)."""
+    event = Event(
+        date=FIRST_DAY + datetime.timedelta(days=day),
+        date_precision=precision,
+        end_date=None if end_day is None else FIRST_DAY + datetime.timedelta(days=end_day),
+    )
+    event.normalize_date()
+    return event.date.isoformat(), event.period_end.isoformat()
+
+
+def iso_day(day: int) -> str:
+    return (FIRST_DAY + datetime.timedelta(days=day)).isoformat()
+
+
+def moment(day: int, seconds: int) -> str:
+    """A UTC timestamp ``seconds`` after midnight of day offset ``day``, as COPY reads it."""
+    value = datetime.datetime.combine(FIRST_DAY, datetime.time()) + datetime.timedelta(
+        days=day, seconds=seconds
+    )
+    return f"{value:%Y-%m-%d %H:%M:%S}+00"
+
+
+# The tables, their columns as written, in the order they are filled.
+COLUMNS = {
+    "actors_actor": "id slug name kind country description wikidata_id ucdp_actor_id updated_at",
+    "actors_actoralias": "id actor_id name",
+    "actors_affiliation": "id person_id organization_id role start_date end_date updated_at",
+    "events_conflict": "id slug name start_date ucdp_conflict_id updated_at",
+    "events_conflictparty": "id conflict_id actor_id",
+    "events_source": (
+        "id url title outlet_id published_at language body archive_url accessed_at "
+        "created_at updated_at"
+    ),
+    "events_event": (
+        "id kind conflict_id date date_precision period_end end_date title summary "
+        "editorial_status created_by_id updated_by_id created_at updated_at search_document"
+    ),
+    "events_proposal": (
+        "event_ptr_id proposal_kind scope unilateral talks_format purpose occasion "
+        "proposed_start proposed_end duration_hours effective_from ended_on end_reason outcome "
+        "monitoring pax_agreement_id extends_id counters_id replaces_id"
+    ),
+    "events_response": "event_ptr_id proposal_id responder_id stance conditions",
+    "events_meeting": "event_ptr_id venue country meeting_format outcome",
+    "events_violationaccusation": (
+        "event_ptr_id proposal_id incident_date location allegation verification"
+    ),
+    "events_meeting_produced": "id meeting_id proposal_id",
+    "events_meeting_discussed": "id meeting_id proposal_id",
+    "events_participant": "id event_id actor_id role",
+    "events_citation": "id event_id source_id quote speaker_id via_id",
+}
+# Every table the command empties before filling (children first), with their histories.
+CURATED_TABLES = [
+    *reversed(COLUMNS),
+    "events_mergedsource",
+    "actors_actorpreviousslug",
+]
+
+
+def copy_sql(table: str) -> str:
+    return f"COPY {table} ({', '.join(COLUMNS[table].split())}) FROM STDIN"
+
+
+N = "\\N"  # NULL in COPY's text format
+
+
+def row(*values) -> str:
+    """One line of COPY's text format; None is NULL, True/False are t/f."""
+    return (
+        "\t".join(
+            N if v is None else ("t" if v else "f") if v is True or v is False else str(v)
+            for v in values
+        )
+        + "\n"
+    )
+
+
+@dataclass
+class ConflictSpec:
+    id: int
+    weight: float
+    start: int
+    end: int
+    spikes: list[tuple[int, float, float]]  # (centre, width in days, height)
+    parties: list[int]
+
+
+@dataclass
+class Proposed:
+    """A proposal later records may refer to."""
+
+    id: int
+    published: bool
+    truce: bool
+    addressee: int | None
+
+
+@dataclass
+class World:
+    names: dict[int, str] = field(default_factory=dict)
+    aliases: dict[int, list[str]] = field(default_factory=dict)
+    countries: dict[int, str] = field(default_factory=dict)
+    by_kind: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    people: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    conflicts: list[ConflictSpec] = field(default_factory=list)
+    mediators: list[int] = field(default_factory=list)
+    source_days: list[int] = field(default_factory=list)  # publication day of source id i+1
+
+
+class Writer:
+    """COPY blocks on a thread of their own, so that PostgreSQL stores one chunk while the
+    next is generated; the queue is short, which bounds the memory."""
+
+    def __init__(self, connection):
+        self.connection = connection  # the psycopg connection, used by this thread only
+        self.blocks: queue.Queue = queue.Queue(maxsize=3)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            with self.connection.cursor() as cursor:
+                while (item := self.blocks.get()) is not None:
+                    for table, lines in item:
+                        with cursor.copy(copy_sql(table)) as copy:
+                            copy.write("".join(lines))
+        except BaseException as error:  # reported by put() and close()
+            self.error = error
+            while self.blocks.get() is not None:
+                pass
+
+    def put(self, tables: dict[str, list[str]]) -> None:
+        if self.error is not None:
+            raise self.error
+        self.blocks.put([(t, lines) for t, lines in tables.items() if lines])
+
+    def close(self) -> None:
+        self.blocks.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+class Generator:
+    """The synthetic world and its events; ``run`` hands blocks of COPY lines to ``put``.
+
+    Rules kept (those of the models, their clean(), the services and the API):
+    dates normalized as Event.normalize_date does, none in the future and none after the
+    newest article an event cites; proposal periods that end after they start and outcomes
+    that match them (only what took effect has an effective period); participants only in the
+    roles of their kind (none for a response, whose responder is a field), no accuser also
+    accused; responses, accusations and meetings linking to earlier proposals of their own
+    conflict, published ones when they are published themselves; quotes that are sentences of
+    the cited article's body; names and aliases that name one actor each, ignoring case;
+    affiliations of people with states or organizations; search documents as events.search
+    computes them.
+    """
+
+    def __init__(
+        self,
+        events: int,
+        seed: int = 1,
+        conflicts: int = 50,
+        actors: int = 5000,
+        put: Callable[[dict[str, list[str]]], None] | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ):
+        self.total = events
+        self.rng = random.Random(seed)
+        self.conflict_count = max(1, conflicts)
+        self.actor_count = max(60, actors)
+        self.sources = max(20, round(events * SOURCES_PER_EVENT))
+        self.put = put or (lambda tables: None)
+        self.progress = progress or (lambda done, total: None)
+        self.rows: dict[str, int] = defaultdict(int)
+        self.world = World()
+        self.ids: dict[str, itertools.count] = defaultdict(lambda: itertools.count(1))
+
+    # --- output -----------------------------------------------------------------------------
+
+    def emit(self, tables: dict[str, list[str]]) -> None:
+        for table, lines in tables.items():
+            self.rows[table] += len(lines)
+        self.put(tables)
+
+    def run(self) -> dict[str, int]:
+        self.make_actors()
+        self.make_conflicts()
+        self.make_sources()
+        self.make_events()
+        return dict(self.rows)
+
+    # --- actors -----------------------------------------------------------------------------
+
+    def make_actors(self) -> None:
+        rng, world = self.rng, self.world
+        n = self.actor_count
+        countries = sorted(pycountry.countries, key=lambda c: c.alpha_3)
+        state_count = min(len(countries), max(10, n // 20))
+        counts = {
+            "state": state_count,
+            "government": max(3, n // 60),
+            "organization": max(5, n // 15),
+            "armed_group": max(5, n // 12),
+            "media": max(5, n // 25),
+        }
+        counts["person"] = n - sum(counts.values())
+        taken: set[str] = {place.lower() for place in PLACES}
+        slugs: set[str] = set()
+        actors, aliases = [], []
+        next_id = self.ids["actors_actor"]
+        next_alias = self.ids["actors_actoralias"]
+
+        def add(kind: str, name: str, country: str = "", alias_names=(), wikidata: str = ""):
+            if name.lower() in taken:
+                return None
+            pk = next(next_id)
+            taken.add(name.lower())
+            slug = base = slugify_name(name)[:90] or f"actor-{pk}"
+            while slug in slugs:
+                slug = f"{base}-{pk}"
+            slugs.add(slug)
+            world.names[pk] = name
+            world.countries[pk] = country
+            world.by_kind[kind].append(pk)
+            actors.append(
+                row(
+                    pk,
+                    slug,
+                    copy_text(name),
+                    kind,
+                    country,
+                    "",
+                    wikidata,
+                    None,
+                    moment(rng.randrange(SPAN), rng.randrange(86400)),
+                )
+            )
+            world.aliases[pk] = []
+            for alias in alias_names:
+                if alias and alias.lower() not in taken:
+                    taken.add(alias.lower())
+                    world.aliases[pk].append(alias)
+                    aliases.append(row(next(next_alias), pk, copy_text(alias)))
+            return pk
+
+        picked = rng.sample(countries, state_count)
+        picked.sort(key=lambda c: c.alpha_3)
+        for country in picked:
+            name = getattr(country, "common_name", None) or country.name
+            official = getattr(country, "official_name", "")
+            add(
+                "state",
+                name,
+                country.alpha_3,
+                [official, country.alpha_3] if official != name else [country.alpha_3],
+                f"Q{1000 + int(country.numeric)}",
+            )
+        states = world.by_kind["state"]
+        for state in states[: counts["government"]]:
+            add("government", f"Government of {world.names[state]}", world.countries[state])
+        for i in range(counts["organization"]):
+            word = ORGANIZATION_WORDS[i % len(ORGANIZATION_WORDS)]
+            topic = ORGANIZATION_TOPICS[(i // len(ORGANIZATION_WORDS)) % len(ORGANIZATION_TOPICS)]
+            region = world.names[states[i % len(states)]]
+            name = f"{region} {topic} {word}"
+            acronym = "".join(w[0] for w in name.split() if w[0].isupper())
+            add("organization", name, "", [f"{acronym}-{i + 1}"])
+        for i in range(counts["armed_group"]):
+            state = states[rng.randrange(len(states))]
+            adjective = GROUP_ADJECTIVES[i % len(GROUP_ADJECTIVES)]
+            word = GROUP_WORDS[(i // len(GROUP_ADJECTIVES)) % len(GROUP_WORDS)]
+            name = f"{adjective} {word} of {world.names[state]}"
+            if i >= len(GROUP_ADJECTIVES) * len(GROUP_WORDS):
+                name = f"{name} ({PLACES[i % len(PLACES)]} {i})"
+            initials = "".join(w[0] for w in name.split() if w[0].isupper())
+            add("armed_group", name, world.countries[state], [f"{initials}{i + 1}"])
+        for i in range(counts["media"]):
+            state = states[i % len(states)]
+            word = MEDIA_WORDS[i % len(MEDIA_WORDS)]
+            add("media", f"The {world.names[state]} {word} {i + 1}", world.countries[state])
+        combinations = len(FIRST_NAMES) * len(LAST_NAMES)
+        order = list(range(combinations))
+        rng.shuffle(order)
+        for i in range(counts["person"]):
+            combination = order[i % combinations]
+            first = FIRST_NAMES[combination % len(FIRST_NAMES)]
+            last = LAST_NAMES[combination // len(FIRST_NAMES)]
+            name = f"{first} {last}"
+            if i >= combinations:
+                name = f"{first} {chr(65 + (i // combinations) % 26)}. {last} {i // combinations}"
+            alias_names = [f"{first[0]}. {last}"] if rng.random() < 0.6 else []
+            if rng.random() < 0.2:
+                alias_names.append(f"{last}, {first}")
+            add("person", name, "", alias_names)
+        self.emit({"actors_actor": actors, "actors_actoralias": aliases})
+        self.make_affiliations()
+
+    def make_affiliations(self) -> None:
+        """People serve a state, government, organization or armed group, most for a period;
+        some move on to an organization afterwards."""
+        rng, world = self.rng, self.world
+        serving = (
+            world.by_kind["state"] * 3
+            + world.by_kind["government"]
+            + world.by_kind["organization"]
+            + world.by_kind["armed_group"]
+        )
+        next_id = self.ids["actors_affiliation"]
+        lines = []
+        for person in world.by_kind["person"]:
+            organization = serving[rng.randrange(len(serving))]
+            world.people[organization].append(person)
+            start = rng.randrange(-2000, SPAN - 365)
+            end = start + rng.randint(365, 3000) if rng.random() < 0.4 else None
+            if end is not None and end >= SPAN:
+                end = None
+            undated = rng.random() < 0.1
+            lines.append(
+                row(
+                    next(next_id),
+                    person,
+                    organization,
+                    AFFILIATION_ROLES[rng.randrange(len(AFFILIATION_ROLES))],
+                    None if undated else iso_day(start),
+                    None if undated or end is None else iso_day(end),
+                    moment(rng.randrange(SPAN), rng.randrange(86400)),
+                )
+            )
+            if end is not None and not undated and rng.random() < 0.3:
+                organizations = world.by_kind["organization"]
+                lines.append(
+                    row(
+                        next(next_id),
+                        person,
+                        organizations[rng.randrange(len(organizations))],
+                        "Envoy",
+                        iso_day(end + 1),
+                        None,
+                        moment(rng.randrange(SPAN), rng.randrange(86400)),
+                    )
+                )
+        self.emit({"actors_affiliation": lines})
+
+    # --- conflicts --------------------------------------------------------------------------
+
+    def make_conflicts(self) -> None:
+        """Zipf-like sizes (a few big wars, a long tail), each with parties, an active period
+        and bursts of activity."""
+        rng, world = self.rng, self.world
+        states, groups = world.by_kind["state"], world.by_kind["armed_group"]
+        conflicts, parties = [], []
+        slugs: set[str] = set()
+        next_party = self.ids["events_conflictparty"]
+        for i in range(self.conflict_count):
+            pk = i + 1
+            weight = 1 / (i + 1) ** 1.1
+            sides = rng.sample(states, min(len(states), rng.randint(2, 4 if i < 5 else 3)))
+            armed = rng.sample(groups, rng.randint(0, 2 if i < 10 else 1))
+            members = sides + armed
+            if armed and rng.random() < 0.5:
+                name = f"{world.names[armed[0]]} insurgency in {world.names[sides[0]]}"
+            else:
+                name = f"{world.names[sides[0]]}–{world.names[sides[1]]} war"
+            slug = slugify_name(name)[:90]
+            if slug in slugs:
+                slug = f"{slug}-{pk}"
+            slugs.add(slug)
+            start = 0 if i < 3 else rng.randrange(0, SPAN * 7 // 10)
+            end = SPAN - 1 if rng.random() < 0.6 else min(SPAN - 1, start + rng.randint(200, 2500))
+            spikes = [
+                (rng.randint(start, end), rng.uniform(5, 40), rng.uniform(2, 15))
+                for _ in range(rng.randint(2, 6))
+            ]
+            world.conflicts.append(ConflictSpec(pk, weight, start, end, spikes, members))
+            conflicts.append(
+                row(
+                    pk,
+                    slug,
+                    copy_text(name),
+                    iso_day(start),
+                    rng.randint(200, 15000) if rng.random() < 0.5 else None,
+                    moment(end, rng.randrange(86400)),
+                )
+            )
+            parties.extend(row(next(next_party), pk, actor) for actor in members)
+        taken = {a for c in world.conflicts for a in c.parties}
+        world.mediators = world.by_kind["organization"] + [s for s in states if s not in taken]
+        self.emit({"events_conflict": conflicts, "events_conflictparty": parties})
+        self.intensity = self._intensity()
+
+    def _intensity(self) -> list[list[float]]:
+        """Each conflict's share of the events of each day: a base level over its active
+        period, bursts around its spikes, scaled so that its total follows its Zipf weight."""
+        table = []
+        for spec in self.world.conflicts:
+            curve = [0.0] * SPAN
+            for day in range(spec.start, spec.end + 1):
+                curve[day] = 1.0
+            for centre, width, height in spec.spikes:
+                for day in range(
+                    max(spec.start, int(centre - 3 * width)),
+                    min(spec.end, int(centre + 3 * width)) + 1,
+                ):
+                    curve[day] += height * math.exp(-(((day - centre) / width) ** 2))
+            total = sum(curve)
+            table.append([value * spec.weight / total for value in curve])
+        return table
+
+    def events_per_day(self, total: int) -> list[int]:
+        """How many of ``total`` happen on each day (exact total, no randomness)."""
+        weights = [sum(column) for column in zip(*self.intensity, strict=True)]
+        whole = sum(weights)
+        counts, done, cumulative = [], 0, 0.0
+        for weight in weights:
+            cumulative += weight
+            upto = min(total, round(total * cumulative / whole))
+            counts.append(upto - done)
+            done = upto
+        counts[-1] += total - done
+        return counts
+
+    # --- sources ----------------------------------------------------------------------------
+
+    def make_sources(self) -> None:
+        """Articles published as the events happen (the same bursts), ids in date order."""
+        rng, world = self.rng, self.world
+        per_day = self.events_per_day(self.sources)
+        days = [day for day, count in enumerate(per_day) for _ in range(count)]
+        days[-1] = SPAN - 1  # an article after every event
+        world.source_days = days
+        media = world.by_kind["media"]
+        lines = []
+        for pk, day in enumerate(days, start=1):
+            outlet = media[pk % len(media)]
+            seconds = rng.randrange(6 * 3600, 22 * 3600)
+            published = moment(day, seconds)
+            lines.append(
+                row(
+                    pk,
+                    f"https://news{outlet}.example.org/{iso_day(day).replace('-', '/')}/{pk}",
+                    copy_text(body_sentence(pk, 0)[:-1]),
+                    outlet,
+                    published,
+                    "en",
+                    body(pk),
+                    "",
+                    moment(day, seconds + rng.randrange(3600, 86400)),
+                    published,
+                    moment(day, seconds + rng.randrange(3600, 86400 * 3)),
+                )
+            )
+            if len(lines) == CHUNK * 2:
+                self.emit({"events_source": lines})
+                lines = []
+        self.emit({"events_source": lines})
+
+    # --- events -----------------------------------------------------------------------------
+
+    def make_events(self) -> None:
+        rng = self.rng
+        per_day = self.events_per_day(self.total)
+        conflicts = self.world.conflicts
+        kinds, kind_weights = list(KIND_WEIGHTS), list(itertools.accumulate(KIND_WEIGHTS.values()))
+        statuses = list(STATUS_WEIGHTS)
+        status_weights = list(itertools.accumulate(STATUS_WEIGHTS.values()))
+        precisions = list(PRECISION_WEIGHTS)
+        precision_weights = list(itertools.accumulate(PRECISION_WEIGHTS.values()))
+        self.proposals: dict[int, deque] = defaultdict(lambda: deque(maxlen=60))
+        self.published_proposals: dict[int, deque] = defaultdict(lambda: deque(maxlen=60))
+        self.tables: dict[str, list[str]] = defaultdict(list)
+        done = 0
+        for day, count in enumerate(per_day):
+            if not count:
+                continue
+            column = [self.intensity[i][day] for i in range(len(conflicts))]
+            weights = list(itertools.accumulate(column))
+            for index in rng.choices(range(len(conflicts)), cum_weights=weights, k=count):
+                kind = rng.choices(kinds, cum_weights=kind_weights)[0]
+                status = rng.choices(statuses, cum_weights=status_weights)[0]
+                precision = rng.choices(precisions, cum_weights=precision_weights)[0]
+                self.event(day, conflicts[index], kind, status, precision)
+                done += 1
+                if done % CHUNK == 0:
+                    self.flush(done)
+        if done % CHUNK:
+            self.flush(done)
+
+    def flush(self, done: int) -> None:
+        tables, self.tables = self.tables, defaultdict(list)
+        self.emit({table: tables[table] for table in COLUMNS if table in tables})
+        self.progress(done, self.total)
+
+    def side(self, spec: ConflictSpec, other_than: int | None = None) -> tuple[int, int]:
+        """(actor, party): a party of the conflict other than ``other_than``, speaking for
+        itself or through one of the people serving it."""
+        rng = self.rng
+        party = spec.parties[rng.randrange(len(spec.parties))]
+        if party == other_than:
+            party = spec.parties[(spec.parties.index(party) + 1) % len(spec.parties)]
+        people = self.world.people.get(party)
+        if people and rng.random() < 0.4:
+            return people[rng.randrange(len(people))], party
+        return party, party
+
+    def earlier(self, conflict: int, published: bool) -> deque:
+        return (self.published_proposals if published else self.proposals)[conflict]
+
+    def event(self, day: int, spec: ConflictSpec, kind: str, status: str, precision: str):
+        rng, names, tables = self.rng, self.world.names, self.tables
+        pk = next(self.ids["events_event"])
+        conflict = spec.id
+        published = status == PUBLISHED
+        place = PLACES[rng.randrange(len(PLACES))] if rng.random() < 0.5 else ""
+        near = f" near {place}" if place else ""
+        topic = TOPICS[rng.randrange(len(TOPICS))]
+        earlier = self.earlier(conflict, published)
+        if kind == Event.Kind.RESPONSE and not earlier:
+            kind = Event.Kind.PROPOSAL  # nothing to answer yet
+        roles: list[tuple[int, str]] = []
+        responder = None
+        end_day = None
+        if kind == Event.Kind.PROPOSAL:
+            proposer, party = self.side(spec)
+            addressee, _ = self.side(spec, other_than=party)
+            roles = [(proposer, Role.PROPOSER), (addressee, Role.ADDRESSEE)]
+            if self.world.mediators and rng.random() < 0.4:
+                mediator = self.world.mediators[rng.randrange(len(self.world.mediators))]
+                if mediator not in (proposer, addressee):
+                    roles.append((mediator, Role.MEDIATOR))
+            title = f"{names[proposer]} proposes a {topic}{near}"
+            kind_line, proposal_kind = self.proposal(pk, day, published, earlier)
+            truce = proposal_kind not in (
+                Proposal.ProposalKind.TALKS,
+                Proposal.ProposalKind.PRISONER_EXCHANGE,
+            )
+            proposed = Proposed(pk, published, truce, addressee)
+            self.proposals[conflict].append(proposed)
+            if published:
+                self.published_proposals[conflict].append(proposed)
+        elif kind == Event.Kind.RESPONSE:
+            answered = earlier[rng.randrange(len(earlier))]
+            if answered.addressee is not None and rng.random() < 0.6:
+                responder = answered.addressee
+            else:
+                responder, _ = self.side(spec)
+            stance = rng.choice(list(RESPONSE_VERBS))
+            title = f"{names[responder]} {RESPONSE_VERBS[stance]} the {topic} proposal"
+            conditions = (
+                f"Only if the {topic} is monitored by observers"
+                if stance == Response.Stance.CONDITIONAL
+                else ""
+            )
+            kind_line = ("events_response", row(pk, answered.id, responder, stance, conditions))
+        elif kind == Event.Kind.MEETING:
+            first, party = self.side(spec)
+            second, _ = self.side(spec, other_than=party)
+            roles = [(first, Role.DELEGATION)]
+            if second != first:
+                roles.append((second, Role.DELEGATION))
+            host = None
+            if self.world.mediators and rng.random() < 0.7:
+                host = self.world.mediators[rng.randrange(len(self.world.mediators))]
+                if host not in (first, second):
+                    roles.append((host, rng.choice((Role.HOST, Role.MEDIATOR))))
+            venue = place or PLACES[rng.randrange(len(PLACES))]
+            title = f"Talks on the {topic} in {venue}"
+            if precision == DAY and rng.random() < 0.3:
+                end_day = min(SPAN - 1, day + rng.randint(1, 3))
+            country = self.world.countries.get(host or 0, "")
+            kind_line = (
+                "events_meeting",
+                row(
+                    pk,
+                    f"{venue} conference centre",
+                    country,
+                    rng.choice(list(Meeting.Format)),
+                    rng.choice(CLAUSES).capitalize() + "." if rng.random() < 0.5 else "",
+                ),
+            )
+            self.links(pk, earlier)
+        else:
+            accuser, party = self.side(spec)
+            accused = [a for a in spec.parties if a != party and a != accuser]
+            accused = rng.sample(accused, min(len(accused), rng.randint(1, 2)))
+            roles = [(accuser, Role.ACCUSER), *((a, Role.ACCUSED) for a in accused)]
+            where = place or PLACES[rng.randrange(len(PLACES))]
+            target = names[accused[0]] if accused else "the other side"
+            title = f"{names[accuser]} accuses {target} of shelling near {where}"
+            truces = [p for p in earlier if p.truce]
+            truce = truces[-1 - rng.randrange(min(5, len(truces)))].id if truces else None
+            kind_line = (
+                "events_violationaccusation",
+                row(
+                    pk,
+                    truce if rng.random() < 0.7 else None,
+                    iso_day(day - rng.randrange(3) if day >= 3 else day),
+                    where,
+                    copy_text(SENTENCES[rng.randrange(len(SENTENCES))]),
+                    rng.choice(list(ViolationAccusation.Verification)),
+                ),
+            )
+        # In actor order, the order in which PostgreSQL reads an event's participants (by
+        # the index on event, actor, role) when it computes the search document itself.
+        roles.sort()
+        date, period_end = dated(day, precision, end_day)
+        summary = SENTENCES[rng.randrange(len(SENTENCES))]
+        quotes = self.citations(pk, day, roles, responder)
+        participants = tables["events_participant"]
+        next_participant = self.ids["events_participant"]
+        for actor, role in roles:
+            participants.append(f"{next(next_participant)}\t{pk}\t{actor}\t{role}\n")
+        aliases = self.world.aliases
+        document = SEPARATOR.join(
+            (
+                title,
+                summary,
+                SEPARATOR.join(quotes),
+                SEPARATOR.join(names[actor] for actor, _ in roles),
+                SEPARATOR.join(alias for actor, _ in roles for alias in aliases[actor]),
+                names[responder] if responder else "",
+                SEPARATOR.join(aliases[responder]) if responder else "",
+            )
+        )
+        created = rng.randrange(86400, 86400 * 4)
+        tables["events_event"].append(
+            row(
+                pk,
+                kind,
+                conflict,
+                date,
+                precision,
+                period_end,
+                iso_day(end_day) if end_day is not None else None,
+                copy_text(title),
+                copy_text(summary),
+                status,
+                None,
+                None,
+                moment(day, created),
+                moment(day, created + rng.randrange(0, 86400 * 30)),
+                copy_text(document),
+            )
+        )
+        table, line = kind_line
+        tables[table].append(line)
+
+    def proposal(self, pk: int, day: int, published: bool, earlier: deque):
+        """The proposal's row, with a period and an outcome that agree."""
+        rng = self.rng
+        kinds = list(Proposal.ProposalKind)
+        kind = rng.choices(kinds, weights=[30, 15, 15, 20, 8, 7, 5])[0]
+        talks = kind == Proposal.ProposalKind.TALKS
+        purpose = rng.choice(list(Proposal.Purpose))
+        occasion = rng.choice(OCCASIONS) if purpose == Proposal.Purpose.HOLIDAY else ""
+        proposed_start = proposed_end = effective = ended = None
+        end_reason = ""
+        chance = rng.random()
+        if chance < 0.35:  # took effect; most have ended since
+            effective = day + rng.randint(0, 7)
+            if rng.random() < 0.85:
+                ended = effective + rng.randint(1, 90)
+                end_reason = rng.choice(list(Proposal.EndReason))
+                outcome = (
+                    Proposal.Outcome.COLLAPSED
+                    if end_reason == Proposal.EndReason.BROKE_DOWN
+                    else Proposal.Outcome.EXPIRED
+                )
+            else:
+                outcome = rng.choice(
+                    [
+                        Proposal.Outcome.IN_EFFECT,
+                        Proposal.Outcome.ACCEPTED,
+                        Proposal.Outcome.PARTIALLY_ACCEPTED,
+                    ]
+                )
+        else:  # offered for a period, which did not (or not yet) take effect
+            if rng.random() < 0.7:
+                proposed_start = day + rng.randint(0, 14)
+                if rng.random() < 0.8:
+                    proposed_end = proposed_start + rng.randint(1, 60)
+            outcome = rng.choice(
+                [
+                    Proposal.Outcome.PROPOSED,
+                    Proposal.Outcome.UNDER_CONSIDERATION,
+                    Proposal.Outcome.REJECTED,
+                    Proposal.Outcome.WITHDRAWN,
+                ]
+            )
+        links = [None, None, None]  # extends, counters, replaces
+        if earlier and rng.random() < 0.15:
+            links[rng.randrange(3)] = earlier[-1 - rng.randrange(min(5, len(earlier)))].id
+        line = row(
+            pk,
+            kind,
+            "" if talks else rng.choice(list(Proposal.Scope)),
+            not talks and rng.random() < 0.2,
+            rng.choice(list(Proposal.TalksFormat)) if talks else "",
+            purpose,
+            occasion,
+            *(iso_day(d) if d is not None else None for d in (proposed_start, proposed_end)),
+            rng.choice((None, None, 24, 72, 720)),
+            *(iso_day(d) if d is not None else None for d in (effective, ended)),
+            end_reason,
+            outcome,
+            "Observers of the mediators verify it." if effective and rng.random() < 0.3 else "",
+            None,
+            *links,
+        )
+        return ("events_proposal", line), kind
+
+    def links(self, meeting: int, earlier: deque) -> None:
+        """Talks produce a proposal now and then, and discuss earlier ones."""
+        rng = self.rng
+        if not earlier:
+            return
+        recent = list(earlier)[-8:]
+        chosen = rng.sample(recent, min(len(recent), rng.randint(0, 2)))
+        for table, proposals in (
+            ("events_meeting_produced", chosen[:1] if rng.random() < 0.3 else []),
+            ("events_meeting_discussed", chosen[1:] if rng.random() < 0.6 else []),
+        ):
+            for proposal in proposals:
+                self.tables[table].append(row(next(self.ids[table]), meeting, proposal.id))
+
+    def citations(self, pk: int, day: int, roles, responder) -> list[str]:
+        """1–3 citations of articles published on the event's day or within the week after
+        (never before it); each quotes one sentence of its article's body."""
+        rng, days = self.rng, self.world.source_days
+        first = bisect.bisect_left(days, day)
+        window = max(1, bisect.bisect_right(days, day + 7) - first)
+        speakers = [actor for actor, _ in roles] or ([responder] if responder else [])
+        media = self.world.by_kind["media"]
+        citations = self.tables["events_citation"]
+        next_citation = self.ids["events_citation"]
+        quotes = []
+        for _ in range(CITATIONS_PER_EVENT[rng.randrange(len(CITATIONS_PER_EVENT))]):
+            source = min(len(days) - 1, first + rng.randrange(window)) + 1
+            quote = body_sentence(source, rng.randrange(SENTENCES_PER_BODY))
+            speaker = speakers[rng.randrange(len(speakers))] if rng.random() < 0.3 else None
+            via = media[rng.randrange(len(media))] if rng.random() < 0.1 else None
+            quotes.append(quote)
+            citations.append(row(next(next_citation), pk, source, copy_text(quote), speaker, via))
+        return quotes
