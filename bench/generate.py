@@ -35,21 +35,21 @@ SPAN = (LAST_DAY - FIRST_DAY).days + 1
 CHUNK = 10_000  # events generated per block of COPY (and per progress line)
 
 KIND_WEIGHTS = {
-    Event.Kind.PROPOSAL: 35,
-    Event.Kind.RESPONSE: 30,
-    Event.Kind.MEETING: 12,
-    Event.Kind.ACCUSATION: 23,
+    Event.Kind.PROPOSAL.value: 35,
+    Event.Kind.RESPONSE.value: 30,
+    Event.Kind.MEETING.value: 12,
+    Event.Kind.ACCUSATION.value: 23,
 }
 STATUS_WEIGHTS = {
-    Event.Status.PUBLISHED: 90,
-    Event.Status.DRAFT: 4,
-    Event.Status.IN_REVIEW: 3,
-    Event.Status.RETRACTED: 3,
+    Event.Status.PUBLISHED.value: 90,
+    Event.Status.DRAFT.value: 4,
+    Event.Status.IN_REVIEW.value: 3,
+    Event.Status.RETRACTED.value: 3,
 }
 PRECISION_WEIGHTS = {
-    Event.Precision.DAY: 85,
-    Event.Precision.MONTH: 12,
-    Event.Precision.YEAR: 3,
+    Event.Precision.DAY.value: 85,
+    Event.Precision.MONTH.value: 12,
+    Event.Precision.YEAR.value: 3,
 }
 CITATIONS_PER_EVENT = (1, 2, 2, 3)  # drawn uniformly: 1–3, two most often
 SOURCES_PER_EVENT = 0.2  # ~200,000 articles for a million events
@@ -57,6 +57,8 @@ SENTENCES_PER_BODY = 6
 
 # Fictional places: about half the sentences and titles name one of these 40, so that a search
 # for one place finds a few percent of the events, as a search for a town would.
+N = "\\N"  # NULL in COPY's text format
+
 PLACES = [
     head + tail
     for head in ("Ar", "Bel", "Cor", "Dra", "Est", "Fal", "Gal", "Har")
@@ -98,13 +100,13 @@ CLAUSES = [
     "allowed convoys to reach the besieged districts",
 ]
 RESPONSE_VERBS = {
-    Response.Stance.ACCEPTED: "accepts",
-    Response.Stance.REJECTED: "rejects",
-    Response.Stance.WELCOMED: "welcomes",
-    Response.Stance.CONSIDERING: "considers",
-    Response.Stance.CONDITIONAL: "sets conditions for",
-    Response.Stance.DISMISSED: "dismisses",
-    Response.Stance.COUNTERED: "counters",
+    Response.Stance.ACCEPTED.value: "accepts",
+    Response.Stance.REJECTED.value: "rejects",
+    Response.Stance.WELCOMED.value: "welcomes",
+    Response.Stance.CONSIDERING.value: "considers",
+    Response.Stance.CONDITIONAL.value: "sets conditions for",
+    Response.Stance.DISMISSED.value: "dismisses",
+    Response.Stance.COUNTERED.value: "counters",
 }
 AFFILIATION_ROLES = [
     "President",
@@ -153,9 +155,61 @@ GROUP_ADJECTIVES = ["Liberation", "Popular", "Revolutionary", "Patriotic", "Nati
 MEDIA_WORDS = ["Times", "Herald", "News Agency", "Post", "Tribune", "Broadcasting", "Observer"]
 OCCASIONS = ["Easter", "Eid al-Fitr", "Christmas", "Orthodox Easter", "New Year", "Ramadan"]
 
-PUBLISHED = Event.Status.PUBLISHED
-DAY = Event.Precision.DAY
+
+def weighted(weights: dict) -> list:
+    """A table of 100 entries in which each key fills its weight's share: one random index
+    picks a key."""
+    total = sum(weights.values())
+    table = []
+    for key, weight in weights.items():
+        table += [key] * round(100 * weight / total)
+    return table[:100] + [table[-1]] * (100 - len(table))
+
+
+# Choices as plain strings, picked by a random index in the hot loop.
+PUBLISHED = Event.Status.PUBLISHED.value
+DAY = Event.Precision.DAY.value
+PROPOSAL, RESPONSE = Event.Kind.PROPOSAL.value, Event.Kind.RESPONSE.value
+MEETING = Event.Kind.MEETING.value
 Role = Participant.Role
+STANCES = [stance.value for stance in Response.Stance]
+CONDITIONAL = Response.Stance.CONDITIONAL.value
+CONDITIONS = "Only if the {} is monitored by observers"
+MEETING_FORMATS = [value for value, _ in Meeting.Format.choices]
+VERIFICATIONS = [value for value, _ in ViolationAccusation.Verification.choices]
+PROPOSAL_KINDS = weighted(
+    {
+        Proposal.ProposalKind.CEASEFIRE.value: 30,
+        Proposal.ProposalKind.PARTIAL_CEASEFIRE.value: 15,
+        Proposal.ProposalKind.HUMANITARIAN_PAUSE.value: 15,
+        Proposal.ProposalKind.TALKS.value: 20,
+        Proposal.ProposalKind.PRISONER_EXCHANGE.value: 8,
+        Proposal.ProposalKind.PEACE_PLAN.value: 7,
+        Proposal.ProposalKind.OTHER.value: 5,
+    }
+)
+TALKS = Proposal.ProposalKind.TALKS.value
+# What an accusation of a violation does not name: no truce to violate.
+NOT_TRUCES = {TALKS, Proposal.ProposalKind.PRISONER_EXCHANGE.value}
+PURPOSES = [value for value, _ in Proposal.Purpose.choices]
+HOLIDAY = Proposal.Purpose.HOLIDAY.value
+SCOPES = [value for value, _ in Proposal.Scope.choices]
+TALKS_FORMATS = [value for value, _ in Proposal.TalksFormat.choices]
+END_REASONS = [value for value, _ in Proposal.EndReason.choices]
+BROKE_DOWN = Proposal.EndReason.BROKE_DOWN.value
+COLLAPSED, EXPIRED = Proposal.Outcome.COLLAPSED.value, Proposal.Outcome.EXPIRED.value
+STILL_IN_EFFECT = [
+    Proposal.Outcome.IN_EFFECT.value,
+    Proposal.Outcome.ACCEPTED.value,
+    Proposal.Outcome.PARTIALLY_ACCEPTED.value,
+]
+NOT_IN_EFFECT = [
+    Proposal.Outcome.PROPOSED.value,
+    Proposal.Outcome.UNDER_CONSIDERATION.value,
+    Proposal.Outcome.REJECTED.value,
+    Proposal.Outcome.WITHDRAWN.value,
+]
+DURATIONS = [N, N, 24, 72, 720]
 
 
 def _sentence_pool(size: int = 5000) -> list[str]:
@@ -203,16 +257,23 @@ def dated(day: int, precision: str, end_day: int | None = None) -> tuple[str, st
     return event.date.isoformat(), event.period_end.isoformat()
 
 
+# Day offsets from FIRST_DAY as text, from years before (affiliations) to weeks after (links).
+_DAY_BASE = 3000
+_DAY_TEXT = [
+    (FIRST_DAY + datetime.timedelta(days=offset)).isoformat()
+    for offset in range(-_DAY_BASE, SPAN + 400)
+]
+_TIME_TEXT = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(86400)]
+
+
 def iso_day(day: int) -> str:
-    return (FIRST_DAY + datetime.timedelta(days=day)).isoformat()
+    return _DAY_TEXT[day + _DAY_BASE]
 
 
 def moment(day: int, seconds: int) -> str:
     """A UTC timestamp ``seconds`` after midnight of day offset ``day``, as COPY reads it."""
-    value = datetime.datetime.combine(FIRST_DAY, datetime.time()) + datetime.timedelta(
-        days=day, seconds=seconds
-    )
-    return f"{value:%Y-%m-%d %H:%M:%S}+00"
+    days, seconds = divmod(seconds, 86400)
+    return f"{_DAY_TEXT[day + days + _DAY_BASE]} {_TIME_TEXT[seconds]}+00"
 
 
 # The tables, their columns as written, in the order they are filled.
@@ -253,11 +314,23 @@ CURATED_TABLES = [
 ]
 
 
-def copy_sql(table: str) -> str:
-    return f"COPY {table} ({', '.join(COLUMNS[table].split())}) FROM STDIN"
+# events.search's separator of a document's parts, as COPY's text format writes it.
+SEP = copy_text(SEPARATOR)
+
+# The tables each chunk of events fills, in the order they are written.
+EVENT_TABLES = [
+    table
+    for table in COLUMNS
+    if table.startswith("events_")
+    and table not in ("events_conflict", "events_conflictparty", "events_source")
+]
 
 
-N = "\\N"  # NULL in COPY's text format
+def copy_sql(table: str, freeze: bool = False) -> str:
+    """COPY into ``table``; FREEZE (for a table emptied in the same transaction) writes the
+    rows already frozen and visible to all, which spares VACUUM from rewriting every page."""
+    options = " WITH (FREEZE)" if freeze else ""
+    return f"COPY {table} ({', '.join(COLUMNS[table].split())}) FROM STDIN{options}"
 
 
 def row(*values) -> str:
@@ -307,8 +380,9 @@ class Writer:
     """COPY blocks on a thread of their own, so that PostgreSQL stores one chunk while the
     next is generated; the queue is short, which bounds the memory."""
 
-    def __init__(self, connection):
+    def __init__(self, connection, freeze: bool = False):
         self.connection = connection  # the psycopg connection, used by this thread only
+        self.freeze = freeze
         self.blocks: queue.Queue = queue.Queue(maxsize=3)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -319,7 +393,7 @@ class Writer:
             with self.connection.cursor() as cursor:
                 while (item := self.blocks.get()) is not None:
                     for table, lines in item:
-                        with cursor.copy(copy_sql(table)) as copy:
+                        with cursor.copy(copy_sql(table, self.freeze)) as copy:
                             copy.write("".join(lines))
         except BaseException as error:  # reported by put() and close()
             self.error = error
@@ -372,6 +446,9 @@ class Generator:
         self.rows: dict[str, int] = defaultdict(int)
         self.world = World()
         self.ids: dict[str, itertools.count] = defaultdict(lambda: itertools.count(1))
+        self._event_ids = self.ids["events_event"]
+        self._participant_ids = self.ids["events_participant"]
+        self._citation_ids = self.ids["events_citation"]
 
     # --- output -----------------------------------------------------------------------------
 
@@ -409,7 +486,8 @@ class Generator:
         next_alias = self.ids["actors_actoralias"]
 
         def add(kind: str, name: str, country: str = "", alias_names=(), wikidata: str = ""):
-            if name.lower() in taken:
+            # Names go into titles and documents as they are: none that COPY would escape.
+            if name.lower() in taken or copy_text(name) != name:
                 return None
             pk = next(next_id)
             taken.add(name.lower())
@@ -435,7 +513,7 @@ class Generator:
             )
             world.aliases[pk] = []
             for alias in alias_names:
-                if alias and alias.lower() not in taken:
+                if alias and alias.lower() not in taken and copy_text(alias) == alias:
                     taken.add(alias.lower())
                     world.aliases[pk].append(alias)
                     aliases.append(row(next(next_alias), pk, copy_text(alias)))
@@ -655,28 +733,42 @@ class Generator:
     # --- events -----------------------------------------------------------------------------
 
     def make_events(self) -> None:
-        rng = self.rng
+        rng, world = self.rng, self.world
         per_day = self.events_per_day(self.total)
-        conflicts = self.world.conflicts
-        kinds, kind_weights = list(KIND_WEIGHTS), list(itertools.accumulate(KIND_WEIGHTS.values()))
-        statuses = list(STATUS_WEIGHTS)
-        status_weights = list(itertools.accumulate(STATUS_WEIGHTS.values()))
-        precisions = list(PRECISION_WEIGHTS)
-        precision_weights = list(itertools.accumulate(PRECISION_WEIGHTS.values()))
-        self.proposals: dict[int, deque] = defaultdict(lambda: deque(maxlen=60))
-        self.published_proposals: dict[int, deque] = defaultdict(lambda: deque(maxlen=60))
-        self.tables: dict[str, list[str]] = defaultdict(list)
+        conflicts = world.conflicts
+        kinds, statuses = weighted(KIND_WEIGHTS), weighted(STATUS_WEIGHTS)
+        precisions = weighted(PRECISION_WEIGHTS)
+        # Names and aliases as COPY writes them, by actor id (lists beat dicts here).
+        size = max(world.names) + 1
+        self.name_text = [copy_text(world.names.get(pk, "")) for pk in range(size)]
+        self.alias_text = [
+            SEP.join(copy_text(a) for a in world.aliases.get(pk, ())) for pk in range(size)
+        ]
+        # The articles an event on a day may cite: published that day or within the week after.
+        days = world.source_days
+        self.first_source = [bisect.bisect_left(days, day) for day in range(SPAN)]
+        self.source_window = [
+            max(1, bisect.bisect_right(days, day + 7) - self.first_source[day])
+            for day in range(SPAN)
+        ]
+        self.proposals: dict[tuple[int, bool], deque] = defaultdict(lambda: deque(maxlen=60))
+        self.truces: dict[tuple[int, bool], deque] = defaultdict(lambda: deque(maxlen=10))
+        self.tables: dict[str, list[str]] = {table: [] for table in EVENT_TABLES}
         done = 0
+        r = rng.random
+        indices = range(len(conflicts))
         for day, count in enumerate(per_day):
             if not count:
                 continue
-            column = [self.intensity[i][day] for i in range(len(conflicts))]
-            weights = list(itertools.accumulate(column))
-            for index in rng.choices(range(len(conflicts)), cum_weights=weights, k=count):
-                kind = rng.choices(kinds, cum_weights=kind_weights)[0]
-                status = rng.choices(statuses, cum_weights=status_weights)[0]
-                precision = rng.choices(precisions, cum_weights=precision_weights)[0]
-                self.event(day, conflicts[index], kind, status, precision)
+            weights = list(itertools.accumulate(self.intensity[i][day] for i in indices))
+            for index in rng.choices(indices, cum_weights=weights, k=count):
+                self.event(
+                    day,
+                    conflicts[index],
+                    kinds[int(r() * 100)],
+                    statuses[int(r() * 100)],
+                    precisions[int(r() * 100)],
+                )
                 done += 1
                 if done % CHUNK == 0:
                     self.flush(done)
@@ -684,258 +776,215 @@ class Generator:
             self.flush(done)
 
     def flush(self, done: int) -> None:
-        tables, self.tables = self.tables, defaultdict(list)
-        self.emit({table: tables[table] for table in COLUMNS if table in tables})
+        tables, self.tables = self.tables, {table: [] for table in EVENT_TABLES}
+        self.emit(tables)
         self.progress(done, self.total)
 
     def side(self, spec: ConflictSpec, other_than: int | None = None) -> tuple[int, int]:
         """(actor, party): a party of the conflict other than ``other_than``, speaking for
         itself or through one of the people serving it."""
-        rng = self.rng
-        party = spec.parties[rng.randrange(len(spec.parties))]
+        r = self.rng.random
+        parties = spec.parties
+        position = int(r() * len(parties))
+        party = parties[position]
         if party == other_than:
-            party = spec.parties[(spec.parties.index(party) + 1) % len(spec.parties)]
+            party = parties[(position + 1) % len(parties)]
         people = self.world.people.get(party)
-        if people and rng.random() < 0.4:
-            return people[rng.randrange(len(people))], party
+        if people and r() < 0.4:
+            return people[int(r() * len(people))], party
         return party, party
 
-    def earlier(self, conflict: int, published: bool) -> deque:
-        return (self.published_proposals if published else self.proposals)[conflict]
-
     def event(self, day: int, spec: ConflictSpec, kind: str, status: str, precision: str):
-        rng, names, tables = self.rng, self.world.names, self.tables
-        pk = next(self.ids["events_event"])
+        r, names, tables = self.rng.random, self.world.names, self.tables
+        pk = next(self._event_ids)
         conflict = spec.id
         published = status == PUBLISHED
-        place = PLACES[rng.randrange(len(PLACES))] if rng.random() < 0.5 else ""
-        near = f" near {place}" if place else ""
-        topic = TOPICS[rng.randrange(len(TOPICS))]
-        earlier = self.earlier(conflict, published)
-        if kind == Event.Kind.RESPONSE and not earlier:
-            kind = Event.Kind.PROPOSAL  # nothing to answer yet
-        roles: list[tuple[int, str]] = []
+        place = PLACES[int(r() * len(PLACES))]
+        near = f" near {place}" if r() < 0.5 else ""
+        topic = TOPICS[int(r() * len(TOPICS))]
+        earlier = self.proposals[conflict, published]
+        if kind == RESPONSE and not earlier:
+            kind = PROPOSAL  # nothing to answer yet
+        roles: list[tuple[int, str]]
         responder = None
         end_day = None
-        if kind == Event.Kind.PROPOSAL:
+        mediators = self.world.mediators
+        if kind == PROPOSAL:
             proposer, party = self.side(spec)
             addressee, _ = self.side(spec, other_than=party)
             roles = [(proposer, Role.PROPOSER), (addressee, Role.ADDRESSEE)]
-            if self.world.mediators and rng.random() < 0.4:
-                mediator = self.world.mediators[rng.randrange(len(self.world.mediators))]
-                if mediator not in (proposer, addressee):
+            if mediators and r() < 0.4:
+                mediator = mediators[int(r() * len(mediators))]
+                if mediator != proposer and mediator != addressee:
                     roles.append((mediator, Role.MEDIATOR))
             title = f"{names[proposer]} proposes a {topic}{near}"
-            kind_line, proposal_kind = self.proposal(pk, day, published, earlier)
-            truce = proposal_kind not in (
-                Proposal.ProposalKind.TALKS,
-                Proposal.ProposalKind.PRISONER_EXCHANGE,
-            )
+            line, truce = self.proposal(pk, day, earlier)
+            tables["events_proposal"].append(line)
             proposed = Proposed(pk, published, truce, addressee)
-            self.proposals[conflict].append(proposed)
+            self.proposals[conflict, False].append(proposed)
+            if truce:
+                self.truces[conflict, False].append(pk)
             if published:
-                self.published_proposals[conflict].append(proposed)
-        elif kind == Event.Kind.RESPONSE:
-            answered = earlier[rng.randrange(len(earlier))]
-            if answered.addressee is not None and rng.random() < 0.6:
+                self.proposals[conflict, True].append(proposed)
+                if truce:
+                    self.truces[conflict, True].append(pk)
+        elif kind == RESPONSE:
+            roles = []  # a response's only actor is its responder
+            answered = earlier[int(r() * len(earlier))]
+            if r() < 0.6:
                 responder = answered.addressee
             else:
                 responder, _ = self.side(spec)
-            stance = rng.choice(list(RESPONSE_VERBS))
+            stance = STANCES[int(r() * len(STANCES))]
             title = f"{names[responder]} {RESPONSE_VERBS[stance]} the {topic} proposal"
-            conditions = (
-                f"Only if the {topic} is monitored by observers"
-                if stance == Response.Stance.CONDITIONAL
-                else ""
+            conditions = CONDITIONS.format(topic) if stance == CONDITIONAL else ""
+            tables["events_response"].append(
+                f"{pk}\t{answered.id}\t{responder}\t{stance}\t{conditions}\n"
             )
-            kind_line = ("events_response", row(pk, answered.id, responder, stance, conditions))
-        elif kind == Event.Kind.MEETING:
+        elif kind == MEETING:
             first, party = self.side(spec)
             second, _ = self.side(spec, other_than=party)
             roles = [(first, Role.DELEGATION)]
             if second != first:
                 roles.append((second, Role.DELEGATION))
-            host = None
-            if self.world.mediators and rng.random() < 0.7:
-                host = self.world.mediators[rng.randrange(len(self.world.mediators))]
-                if host not in (first, second):
-                    roles.append((host, rng.choice((Role.HOST, Role.MEDIATOR))))
-            venue = place or PLACES[rng.randrange(len(PLACES))]
-            title = f"Talks on the {topic} in {venue}"
-            if precision == DAY and rng.random() < 0.3:
-                end_day = min(SPAN - 1, day + rng.randint(1, 3))
-            country = self.world.countries.get(host or 0, "")
-            kind_line = (
-                "events_meeting",
-                row(
-                    pk,
-                    f"{venue} conference centre",
-                    country,
-                    rng.choice(list(Meeting.Format)),
-                    rng.choice(CLAUSES).capitalize() + "." if rng.random() < 0.5 else "",
-                ),
+            country = ""
+            if mediators and r() < 0.7:
+                host = mediators[int(r() * len(mediators))]
+                if host != first and host != second:
+                    roles.append((host, Role.HOST if r() < 0.5 else Role.MEDIATOR))
+                    country = self.world.countries[host]
+            title = f"Talks on the {topic} in {place}"
+            if precision == DAY and r() < 0.3:
+                end_day = min(SPAN - 1, day + 1 + int(r() * 3))
+            outcome = CLAUSES[int(r() * len(CLAUSES))].capitalize() + "." if r() < 0.5 else ""
+            tables["events_meeting"].append(
+                f"{pk}\t{place} conference centre\t{country}\t"
+                f"{MEETING_FORMATS[int(r() * len(MEETING_FORMATS))]}\t{outcome}\n"
             )
-            self.links(pk, earlier)
+            if earlier:
+                self.links(pk, earlier)
         else:
             accuser, party = self.side(spec)
-            accused = [a for a in spec.parties if a != party and a != accuser]
-            accused = rng.sample(accused, min(len(accused), rng.randint(1, 2)))
+            accused = [a for a in spec.parties if a != party]
+            if len(accused) > 1 and r() < 0.6:
+                accused = [accused[int(r() * len(accused))]]
             roles = [(accuser, Role.ACCUSER), *((a, Role.ACCUSED) for a in accused)]
-            where = place or PLACES[rng.randrange(len(PLACES))]
-            target = names[accused[0]] if accused else "the other side"
-            title = f"{names[accuser]} accuses {target} of shelling near {where}"
-            truces = [p for p in earlier if p.truce]
-            truce = truces[-1 - rng.randrange(min(5, len(truces)))].id if truces else None
-            kind_line = (
-                "events_violationaccusation",
-                row(
-                    pk,
-                    truce if rng.random() < 0.7 else None,
-                    iso_day(day - rng.randrange(3) if day >= 3 else day),
-                    where,
-                    copy_text(SENTENCES[rng.randrange(len(SENTENCES))]),
-                    rng.choice(list(ViolationAccusation.Verification)),
-                ),
+            title = f"{names[accuser]} accuses {names[accused[0]]} of shelling near {place}"
+            truces = self.truces[conflict, published]
+            truce = truces[-1 - int(r() * len(truces))] if truces and r() < 0.7 else N
+            allegation = SENTENCES[int(r() * len(SENTENCES))]
+            tables["events_violationaccusation"].append(
+                f"{pk}\t{truce}\t{iso_day(max(0, day - int(r() * 3)))}\t{place}\t"
+                f"{allegation}\t{VERIFICATIONS[int(r() * len(VERIFICATIONS))]}\n"
             )
         # In actor order, the order in which PostgreSQL reads an event's participants (by
         # the index on event, actor, role) when it computes the search document itself.
         roles.sort()
         date, period_end = dated(day, precision, end_day)
-        summary = SENTENCES[rng.randrange(len(SENTENCES))]
+        summary = SENTENCES[int(r() * len(SENTENCES))]
         quotes = self.citations(pk, day, roles, responder)
         participants = tables["events_participant"]
-        next_participant = self.ids["events_participant"]
+        next_participant = self._participant_ids
         for actor, role in roles:
             participants.append(f"{next(next_participant)}\t{pk}\t{actor}\t{role}\n")
-        aliases = self.world.aliases
-        document = SEPARATOR.join(
+        name_text, alias_text = self.name_text, self.alias_text
+        # events.search.document_expression's parts, joined by its separator (escaped).
+        document = SEP.join(
             (
                 title,
                 summary,
-                SEPARATOR.join(quotes),
-                SEPARATOR.join(names[actor] for actor, _ in roles),
-                SEPARATOR.join(alias for actor, _ in roles for alias in aliases[actor]),
-                names[responder] if responder else "",
-                SEPARATOR.join(aliases[responder]) if responder else "",
+                quotes,
+                SEP.join([name_text[actor] for actor, _ in roles]),
+                SEP.join([alias_text[actor] for actor, _ in roles if alias_text[actor]]),
+                name_text[responder] if responder else "",
+                alias_text[responder] if responder else "",
             )
         )
-        created = rng.randrange(86400, 86400 * 4)
+        created = 86400 + int(r() * 86400 * 3)
         tables["events_event"].append(
-            row(
-                pk,
-                kind,
-                conflict,
-                date,
-                precision,
-                period_end,
-                iso_day(end_day) if end_day is not None else None,
-                copy_text(title),
-                copy_text(summary),
-                status,
-                None,
-                None,
-                moment(day, created),
-                moment(day, created + rng.randrange(0, 86400 * 30)),
-                copy_text(document),
-            )
+            f"{pk}\t{kind}\t{conflict}\t{date}\t{precision}\t{period_end}\t"
+            f"{N if end_day is None else iso_day(end_day)}\t{title}\t{summary}\t{status}\t"
+            f"{N}\t{N}\t{moment(day, created)}\t{moment(day, created + int(r() * 2592000))}\t"
+            f"{document}\n"
         )
-        table, line = kind_line
-        tables[table].append(line)
 
-    def proposal(self, pk: int, day: int, published: bool, earlier: deque):
-        """The proposal's row, with a period and an outcome that agree."""
-        rng = self.rng
-        kinds = list(Proposal.ProposalKind)
-        kind = rng.choices(kinds, weights=[30, 15, 15, 20, 8, 7, 5])[0]
-        talks = kind == Proposal.ProposalKind.TALKS
-        purpose = rng.choice(list(Proposal.Purpose))
-        occasion = rng.choice(OCCASIONS) if purpose == Proposal.Purpose.HOLIDAY else ""
-        proposed_start = proposed_end = effective = ended = None
-        end_reason = ""
-        chance = rng.random()
-        if chance < 0.35:  # took effect; most have ended since
-            effective = day + rng.randint(0, 7)
-            if rng.random() < 0.85:
-                ended = effective + rng.randint(1, 90)
-                end_reason = rng.choice(list(Proposal.EndReason))
-                outcome = (
-                    Proposal.Outcome.COLLAPSED
-                    if end_reason == Proposal.EndReason.BROKE_DOWN
-                    else Proposal.Outcome.EXPIRED
-                )
+    def proposal(self, pk: int, day: int, earlier: deque) -> tuple[str, bool]:
+        """The proposal's row, with a period and an outcome that agree; and whether it is a
+        truce (what an accusation of a violation can name)."""
+        r = self.rng.random
+        kind = PROPOSAL_KINDS[int(r() * len(PROPOSAL_KINDS))]
+        talks = kind == TALKS
+        purpose = PURPOSES[int(r() * len(PURPOSES))]
+        occasion = OCCASIONS[int(r() * len(OCCASIONS))] if purpose == HOLIDAY else ""
+        proposed_start = proposed_end = effective = ended = N
+        end_reason = monitoring = ""
+        if r() < 0.35:  # took effect; most have ended since
+            start = day + int(r() * 8)
+            effective = iso_day(start)
+            if r() < 0.85:
+                ended = iso_day(start + 1 + int(r() * 90))
+                end_reason = END_REASONS[int(r() * len(END_REASONS))]
+                outcome = COLLAPSED if end_reason == BROKE_DOWN else EXPIRED
             else:
-                outcome = rng.choice(
-                    [
-                        Proposal.Outcome.IN_EFFECT,
-                        Proposal.Outcome.ACCEPTED,
-                        Proposal.Outcome.PARTIALLY_ACCEPTED,
-                    ]
-                )
+                outcome = STILL_IN_EFFECT[int(r() * len(STILL_IN_EFFECT))]
+            if r() < 0.3:
+                monitoring = "Observers of the mediators verify it."
         else:  # offered for a period, which did not (or not yet) take effect
-            if rng.random() < 0.7:
-                proposed_start = day + rng.randint(0, 14)
-                if rng.random() < 0.8:
-                    proposed_end = proposed_start + rng.randint(1, 60)
-            outcome = rng.choice(
-                [
-                    Proposal.Outcome.PROPOSED,
-                    Proposal.Outcome.UNDER_CONSIDERATION,
-                    Proposal.Outcome.REJECTED,
-                    Proposal.Outcome.WITHDRAWN,
-                ]
-            )
-        links = [None, None, None]  # extends, counters, replaces
-        if earlier and rng.random() < 0.15:
-            links[rng.randrange(3)] = earlier[-1 - rng.randrange(min(5, len(earlier)))].id
-        line = row(
-            pk,
-            kind,
-            "" if talks else rng.choice(list(Proposal.Scope)),
-            not talks and rng.random() < 0.2,
-            rng.choice(list(Proposal.TalksFormat)) if talks else "",
-            purpose,
-            occasion,
-            *(iso_day(d) if d is not None else None for d in (proposed_start, proposed_end)),
-            rng.choice((None, None, 24, 72, 720)),
-            *(iso_day(d) if d is not None else None for d in (effective, ended)),
-            end_reason,
-            outcome,
-            "Observers of the mediators verify it." if effective and rng.random() < 0.3 else "",
-            None,
-            *links,
+            if r() < 0.7:
+                start = day + int(r() * 15)
+                proposed_start = iso_day(start)
+                if r() < 0.8:
+                    proposed_end = iso_day(start + 1 + int(r() * 60))
+            outcome = NOT_IN_EFFECT[int(r() * len(NOT_IN_EFFECT))]
+        links = [N, N, N]  # extends, counters, replaces
+        if earlier and r() < 0.15:
+            links[int(r() * 3)] = earlier[-1 - int(r() * min(5, len(earlier)))].id
+        scope = "" if talks else SCOPES[int(r() * len(SCOPES))]
+        unilateral = "t" if not talks and r() < 0.2 else "f"
+        talks_format = TALKS_FORMATS[int(r() * len(TALKS_FORMATS))] if talks else ""
+        duration = DURATIONS[int(r() * len(DURATIONS))]
+        line = (
+            f"{pk}\t{kind}\t{scope}\t{unilateral}\t{talks_format}\t{purpose}\t{occasion}\t"
+            f"{proposed_start}\t{proposed_end}\t{duration}\t{effective}\t{ended}\t"
+            f"{end_reason}\t{outcome}\t{monitoring}\t{N}\t{links[0]}\t{links[1]}\t{links[2]}\n"
         )
-        return ("events_proposal", line), kind
+        return line, kind not in NOT_TRUCES
 
     def links(self, meeting: int, earlier: deque) -> None:
         """Talks produce a proposal now and then, and discuss earlier ones."""
-        rng = self.rng
-        if not earlier:
-            return
-        recent = list(earlier)[-8:]
-        chosen = rng.sample(recent, min(len(recent), rng.randint(0, 2)))
-        for table, proposals in (
-            ("events_meeting_produced", chosen[:1] if rng.random() < 0.3 else []),
-            ("events_meeting_discussed", chosen[1:] if rng.random() < 0.6 else []),
-        ):
-            for proposal in proposals:
-                self.tables[table].append(row(next(self.ids[table]), meeting, proposal.id))
+        r, tables = self.rng.random, self.tables
+        recent = earlier[-1 - int(r() * min(8, len(earlier)))].id
+        if r() < 0.25:
+            table = "events_meeting_produced"
+            tables[table].append(f"{next(self.ids[table])}\t{meeting}\t{recent}\n")
+        if r() < 0.4:
+            other = earlier[int(r() * len(earlier))].id
+            table = "events_meeting_discussed"
+            tables[table].append(f"{next(self.ids[table])}\t{meeting}\t{other}\n")
+            if other != recent and r() < 0.3:
+                tables[table].append(f"{next(self.ids[table])}\t{meeting}\t{recent}\n")
 
-    def citations(self, pk: int, day: int, roles, responder) -> list[str]:
+    def citations(self, pk: int, day: int, roles, responder) -> str:
         """1–3 citations of articles published on the event's day or within the week after
-        (never before it); each quotes one sentence of its article's body."""
-        rng, days = self.rng, self.world.source_days
-        first = bisect.bisect_left(days, day)
-        window = max(1, bisect.bisect_right(days, day + 7) - first)
-        speakers = [actor for actor, _ in roles] or ([responder] if responder else [])
+        (never before it), each quoting one sentence of its article's body; returns the quotes
+        joined as the search document holds them."""
+        r = self.rng.random
+        first, window = self.first_source[day], self.source_window[day]
+        last = len(self.world.source_days) - 1
         media = self.world.by_kind["media"]
         citations = self.tables["events_citation"]
-        next_citation = self.ids["events_citation"]
+        next_citation = self._citation_ids
         quotes = []
-        for _ in range(CITATIONS_PER_EVENT[rng.randrange(len(CITATIONS_PER_EVENT))]):
-            source = min(len(days) - 1, first + rng.randrange(window)) + 1
-            quote = body_sentence(source, rng.randrange(SENTENCES_PER_BODY))
-            speaker = speakers[rng.randrange(len(speakers))] if rng.random() < 0.3 else None
-            via = media[rng.randrange(len(media))] if rng.random() < 0.1 else None
+        for _ in range(CITATIONS_PER_EVENT[int(r() * len(CITATIONS_PER_EVENT))]):
+            source = min(last, first + int(r() * window)) + 1
+            quote = body_sentence(source, int(r() * SENTENCES_PER_BODY))
+            speaker = N
+            if r() < 0.3:
+                if roles:
+                    speaker = roles[int(r() * len(roles))][0]
+                elif responder:
+                    speaker = responder
+            via = media[int(r() * len(media))] if r() < 0.1 else N
             quotes.append(quote)
-            citations.append(row(next(next_citation), pk, source, copy_text(quote), speaker, via))
-        return quotes
+            citations.append(f"{next(next_citation)}\t{pk}\t{source}\t{quote}\t{speaker}\t{via}\n")
+        return SEP.join(quotes)

@@ -145,12 +145,15 @@ def load(
             if not cursor.fetchone()[0]:
                 del settings["session_replication_role"]  # a superuser's only
             previous = set_local(cursor, settings)
-            if replace:
-                cursor.execute(f"TRUNCATE {', '.join(tables_to_empty())} RESTART IDENTITY")
+            # Emptied (already empty without --replace) in this transaction, so that COPY
+            # may freeze the rows.
+            tables = tables_to_empty() if replace else CURATED_TABLES
+            cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY")
             indexes = secondary_indexes(cursor)
             for name, _ in indexes:
                 cursor.execute(f'DROP INDEX "{name}"')
-        writer = Writer(connection.connection)
+        # Within a caller's transaction (a test's) PostgreSQL may refuse FREEZE.
+        writer = Writer(connection.connection, freeze=not outer_transaction)
         generator = Generator(events, seed, conflicts, actors, put=writer.put, progress=progress)
         try:
             rows = generator.run()
