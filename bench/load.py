@@ -112,6 +112,11 @@ class Progress:
         self.tty = hasattr(self.out, "isatty") and self.out.isatty()
         self.started = time.perf_counter()
 
+    def step(self, text: str) -> None:
+        """A line naming the step that follows the events (index builds, VACUUM)."""
+        self.out.write(f"{text}\n")
+        self.out.flush()
+
     def __call__(self, done: int, total: int) -> None:
         elapsed = time.perf_counter() - self.started
         rate = done / elapsed if elapsed else 0.0
@@ -162,6 +167,8 @@ def load(
         phases["generate and copy"] = time.perf_counter() - started
         with connection.cursor() as cursor:
             mark = time.perf_counter()
+            if progress is not None:
+                progress.step(f"Building {len(indexes)} indexes…")
             for _, definition in indexes:
                 cursor.execute(definition)
             phases["indexes"] = time.perf_counter() - mark
@@ -178,6 +185,8 @@ def load(
             # Within a caller's transaction (a test's) the settings would outlast the load.
             set_local(cursor, previous)
     mark = time.perf_counter()
+    if progress is not None:
+        progress.step("VACUUM ANALYZE…" if not outer_transaction else "ANALYZE…")
     with connection.cursor() as cursor:
         # VACUUM cannot run inside a transaction (a test's): there ANALYZE alone.
         command = "ANALYZE" if outer_transaction else "VACUUM ANALYZE"

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from actors.models import Actor, ActorAlias, Affiliation
 from bench.generate import COLUMNS, PLACES, SEARCHED_PLACE
-from bench.load import index_definitions, tables_to_empty
+from bench.load import Progress, index_definitions, tables_to_empty
 from events.models import (
     KIND_MODELS,
     KIND_ROLES,
@@ -42,7 +42,7 @@ EVENTS, ACTORS, CONFLICTS = 3000, 300, 12
 SAMPLE = 60  # records of each kind validated one by one
 
 
-def generate(seed=1, **options):
+def generate(seed=1, stderr=None, **options):
     out = io.StringIO()
     call_command(
         "generate_data",
@@ -52,7 +52,7 @@ def generate(seed=1, **options):
         seed=seed,
         allow_any_database=True,
         stdout=out,
-        stderr=io.StringIO(),
+        stderr=stderr or io.StringIO(),
         **options,
     )
     return out.getvalue()
@@ -209,8 +209,14 @@ def test_the_api_finds_a_few_percent_by_place(generated):
 @postgresql_only
 def test_the_schema_and_sequences_are_as_before(generated):
     before = index_definitions()
-    generate(replace=True)
+    err = io.StringIO()
+    generate(replace=True, stderr=err)
     assert index_definitions() == before
+    # A line per chunk of events (a log is no terminal), then the steps after them.
+    lines = err.getvalue().splitlines()
+    assert lines[-3].startswith(f"  {EVENTS:,}/{EVENTS:,} events ")
+    assert lines[-2].startswith("Building ") and lines[-2].endswith(" indexes…")
+    assert lines[-1] == "ANALYZE…"  # within the test's transaction: no VACUUM
     # New rows take ids after the generated ones.
     actor = Actor.objects.create(name="Someone New", kind=Actor.Kind.PERSON)
     assert actor.pk == ACTORS + 1
@@ -238,3 +244,31 @@ def test_it_refuses_a_database_holding_data_unless_replace(generated):
 def test_it_refuses_sqlite(db):
     with pytest.raises(CommandError, match="PostgreSQL's COPY; this database is sqlite"):
         generate()
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_bar_redraws_in_place_on_a_terminal():
+    out = Terminal()
+    progress = Progress(out)
+    progress(5000, 10000)
+    progress(10000, 10000)
+    first, second = out.getvalue().split("\r")[1:]
+    assert first.startswith(f"[{'#' * 15}{'-' * 15}] 5,000/10,000 events ")
+    assert " events/s  ETA " in first and not first.endswith("\n")
+    assert second.startswith(f"[{'#' * 30}] 10,000/10,000 events ") and second.endswith(" s\n")
+
+
+def test_the_progress_is_a_line_per_chunk_elsewhere():
+    out = io.StringIO()
+    progress = Progress(out)
+    progress(5000, 10000)
+    progress(10000, 10000)
+    progress.step("Building 3 indexes…")
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("  5,000/10,000 events ") and " events/s  ETA " in lines[0]
+    assert lines[1].startswith("  10,000/10,000 events ")
+    assert lines[2] == "Building 3 indexes…"
