@@ -31,6 +31,7 @@ from events.models import (
     linked_proposals,
 )
 from events.search import refresh_search_documents
+from tests.intake.test_import_command import Terminal
 
 pytestmark = pytest.mark.django_db
 
@@ -244,11 +245,6 @@ def test_it_refuses_a_database_holding_data_unless_replace(generated):
 def test_it_refuses_sqlite(db):
     with pytest.raises(CommandError, match="PostgreSQL's COPY; this database is sqlite"):
         generate()
-
-
-class Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
 
 
 def test_the_progress_bar_redraws_in_place_on_a_terminal():
