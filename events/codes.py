@@ -29,38 +29,44 @@ class Codes:
         return {"cameo": self.cameo, "plover": self.plover, "plover_mode": self.plover_mode}
 
 
-def _proposal_codes(proposal: Proposal) -> Codes:
-    mediated = any(p.role == Participant.Role.MEDIATOR for p in proposal.participants.all())
-    if proposal.proposal_kind == Proposal.ProposalKind.TALKS:
+def proposal_codes(proposal_kind: str, unilateral: bool, outcome: str, roles) -> Codes:
+    """A proposal's codes from its kind, unilateral flag, outcome and its participants' roles."""
+    if proposal_kind == Proposal.ProposalKind.TALKS:
         return Codes("036", "REQUEST", "meet")
-    if proposal.unilateral and proposal.proposal_kind in TRUCE_KINDS:
+    if unilateral and proposal_kind in TRUCE_KINDS:
         return Codes("0871", "CONCEDE", "ceasefire")
-    if mediated and proposal.outcome in AGREED:
+    if Participant.Role.MEDIATOR in roles and outcome in AGREED:
         return Codes("057", "AGREE")
     return Codes("0256", "REQUEST", "yield")
 
 
-def _response_codes(response: Response) -> Codes:
-    if response.stance in POSITIVE_STANCES:
+def response_codes(stance: str, proposal_kind: str) -> Codes:
+    """A response's codes from its stance and the kind of the proposal it answers."""
+    if stance in POSITIVE_STANCES:
         return Codes(None, "AGREE")
-    talks = response.proposal.proposal_kind == Proposal.ProposalKind.TALKS
+    talks = proposal_kind == Proposal.ProposalKind.TALKS
     return Codes("125" if talks else "127", "REJECT")
 
 
-def _meeting_codes(meeting: Meeting) -> Codes:
-    if any(p.role == Participant.Role.MEDIATOR for p in meeting.participants.all()):
+def meeting_codes(meeting_format: str, roles) -> Codes:
+    """A meeting's codes from its format and its participants' roles."""
+    if Participant.Role.MEDIATOR in roles:
         return Codes("045", "CONSULT", "third-party")
-    if meeting.meeting_format == Meeting.Format.MULTILATERAL:
+    if meeting_format == Meeting.Format.MULTILATERAL:
         return Codes("046", "CONSULT", "multilateral")
     return Codes("046", "CONSULT", "visit")
+
+
+ACCUSATION_CODES = Codes("112", "ACCUSE", "allege")
 
 
 def codes_for(event: Event) -> Codes:
     """CAMEO and PLOVER codes of a concrete kind's instance (participants prefetched)."""
     if isinstance(event, Proposal):
-        return _proposal_codes(event)
+        roles = {p.role for p in event.participants.all()}
+        return proposal_codes(event.proposal_kind, event.unilateral, event.outcome, roles)
     if isinstance(event, Response):
-        return _response_codes(event)
+        return response_codes(event.stance, event.proposal.proposal_kind)
     if isinstance(event, Meeting):
-        return _meeting_codes(event)
-    return Codes("112", "ACCUSE", "allege")
+        return meeting_codes(event.meeting_format, {p.role for p in event.participants.all()})
+    return ACCUSATION_CODES

@@ -100,6 +100,11 @@ class ExportMixin:
     def _serialized_chunks(self) -> Iterator[list[dict]]:
         # Filters are checked here, before the response starts: a bad value is a JSON 400.
         queryset = self.filter_queryset(self.get_queryset())
+        yield from self.serialize_chunks(queryset)
+
+    def serialize_chunks(self, queryset) -> Iterator[list[dict]]:
+        """The serialized rows of ``queryset``, a chunk at a time (a list may build its rows
+        another way: the event lists build them from values)."""
         for chunk in chunks(queryset, self.export_chunk_size):
             yield self.get_serializer(chunk, many=True).data
 

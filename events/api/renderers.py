@@ -23,7 +23,7 @@ The header is the serializer's columns in its field order, whatever the rows con
 
 import csv
 import io
-import json
+from json.encoder import encode_basestring
 
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -38,18 +38,18 @@ def neutralise(text: str) -> str:
     return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
 
 
+# One encoder for every cell (json.dumps would make one per call).
+ARRAY_ENCODER = JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+SCALAR_JSON = {type(None): lambda _: "null", str: encode_basestring, int: int.__repr__}
+
+
 def json_array(values: list) -> str:
-    return json.dumps(values, cls=JSONEncoder, ensure_ascii=False, separators=(",", ":"))
-
-
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return json_array(value)
-    if isinstance(value, str):
-        return neutralise(value)
-    return value
+    """``values`` as compact JSON. Lists of text, whole numbers and nulls (slugs, ids: most
+    cells) are written directly, as the encoder writes them; others go through it."""
+    try:
+        return "[" + ",".join([SCALAR_JSON[type(value)](value) for value in values]) + "]"
+    except KeyError:
+        return ARRAY_ENCODER.encode(values)
 
 
 def _item_columns(values: list) -> list[str] | None:
@@ -59,7 +59,11 @@ def _item_columns(values: list) -> list[str] | None:
     if isinstance(serializer, serializers.ListSerializer) and isinstance(
         serializer.child, serializers.Serializer
     ):
-        return serializer_columns(serializer)
+        # Asked for every row: kept on the serializer, which every row's list shares.
+        columns = getattr(serializer, "_flat_columns", None)
+        if columns is None:
+            columns = serializer._flat_columns = serializer_columns(serializer)
+        return columns
     if values and all(isinstance(value, dict) for value in values):
         columns: list[str] = []
         for item in values:
@@ -88,7 +92,32 @@ def _flat_values(row: dict, prefix: str = "") -> dict:
 def flatten(row: dict) -> dict:
     """One serialized row as CSV cells by column name (the module's docstring has the rules).
     Write them with ``csv.writer`` / ``csv.DictWriter`` as they are."""
-    return {column: _cell(value) for column, value in _flat_values(row).items()}
+    cells: dict = {}
+    _flatten_into(cells, row, "")
+    return cells
+
+
+def _flatten_into(cells: dict, row: dict, prefix: str) -> None:
+    """``_flat_values`` and each value's cell in one pass over the row (a null is an empty
+    cell, a list a JSON array, a text neutralised)."""
+    for key, value in row.items():
+        name = f"{prefix}{key}" if prefix else key
+        if value is None:
+            cells[name] = ""
+        elif isinstance(value, str):
+            cells[name] = neutralise(value)
+        elif isinstance(value, dict):
+            _flatten_into(cells, value, f"{name}.")
+        elif isinstance(value, list):
+            columns = _item_columns(value)
+            if columns is None:
+                cells[name] = json_array(value)
+                continue
+            items = [_flat_values(item) for item in value]
+            for column in columns:
+                cells[f"{name}.{column}"] = json_array([item.get(column) for item in items])
+        else:
+            cells[name] = value
 
 
 def serializer_columns(serializer) -> list[str]:

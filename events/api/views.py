@@ -50,12 +50,13 @@ from ..models import (
 from ..suggest import suggest_for_source
 from . import filters
 from . import serializers as event_serializers
-from .exports import ExportMixin
+from .exports import ExportMixin, chunks
 from .permissions import (
     ReadPublishedWriteWithModelPerms,
     ReviewersChangePublished,
     sees_unpublished,
 )
+from .rows import RowPlan, Unplanned
 
 ID_PATTERN = "[0-9]{1,18}"
 
@@ -133,6 +134,33 @@ class EventViewSetMixin(FieldSelectionMixin, ExportMixin):
         context = super().get_serializer_context()
         context["sees_unpublished"] = self._sees_unpublished()
         return context
+
+    def row_plan(self) -> RowPlan | None:
+        """How this request's list rows are built from values, or None to serialize model
+        instances (a field the plan does not know)."""
+        try:
+            return RowPlan(self.get_serializer(many=True))
+        except Unplanned:
+            return None
+
+    def list(self, request, *args, **kwargs):
+        # A page's rows come from values, not model instances (events/api/rows.py).
+        plan = self.row_plan()
+        if plan is None:
+            return super().list(request, *args, **kwargs)
+        queryset = plan.values(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(queryset)
+        if page is None:
+            return APIResponse(plan.rows(queryset))
+        return self.get_paginated_response(plan.rows(page))
+
+    def serialize_chunks(self, queryset):
+        plan = self.row_plan()
+        if plan is None:
+            yield from super().serialize_chunks(queryset)
+            return
+        for chunk in chunks(plan.values(queryset), self.export_chunk_size):
+            yield plan.rows(chunk)
 
 
 def with_tombstones_last(rows, tombstones):
