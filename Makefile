@@ -3,6 +3,11 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tracker
+# The hot standby scripts/ensure-replica runs; tests/test_replicas.py reads through it.
+TEST_REPLICA_URLS ?= postgres://postgres@127.0.0.1:5433/tracker
+# A PostgreSQL run (DATABASE_URL unset or postgres…) has the replica; a SQLite run none.
+POSTGRES_RUN := $(if $(DATABASE_URL),$(filter postgres%,$(DATABASE_URL)),yes)
+REPLICA_URLS := $(if $(POSTGRES_RUN),$(or $(DATABASE_REPLICA_URLS),$(TEST_REPLICA_URLS)))
 ARGS ?=
 
 .PHONY: run test test-sqlite install lint format migrations-check demo
@@ -23,12 +28,14 @@ run: install
 	$(PY) manage.py create_local_admin
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-# The whole suite against PostgreSQL (DATABASE_URL, else the local server).
+# The whole suite against PostgreSQL (DATABASE_URL, else the local server) and its replica.
 test: install
-	@if [ -z "$(DATABASE_URL)" ] || echo "$(DATABASE_URL)" | grep -q '^postgres'; then \
-		scripts/ensure-postgres; fi
+	@if [ -n "$(POSTGRES_RUN)" ]; then scripts/ensure-postgres; fi
+	@if [ -n "$(POSTGRES_RUN)" ]; then scripts/ensure-replica || \
+		echo "No replica: tests/test_replicas.py skips (and fails in CI)."; fi
 	@scripts/ensure-chromium
-	DATABASE_URL=$(or $(DATABASE_URL),$(TEST_DATABASE_URL)) $(VENV)/bin/pytest $(ARGS)
+	DATABASE_URL=$(or $(DATABASE_URL),$(TEST_DATABASE_URL)) \
+		DATABASE_REPLICA_URLS=$(REPLICA_URLS) $(VENV)/bin/pytest $(ARGS)
 
 # The same suite on the embedded SQLite database.
 test-sqlite:

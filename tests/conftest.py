@@ -34,3 +34,15 @@ def reviewer_client(reviewer):
 def fast_password_hashing(settings):
     """Full-strength hashing only slows the suite down."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def reads_from_the_primary(request, settings):
+    """A replica never sees what a test writes inside its transaction, rolled back at the end:
+    only tests that ask for the replica database (tests/test_replicas.py) read from one."""
+    if not settings.DATABASE_READ_REPLICAS:
+        return
+    marker = request.node.get_closest_marker("django_db")
+    databases = (marker.kwargs.get("databases") if marker else None) or ()
+    if databases != "__all__" and "replica" not in databases:
+        settings.DATABASE_READ_REPLICAS = []

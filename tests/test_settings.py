@@ -8,16 +8,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def load_settings(unset=(), **env):
-    """Import the settings in a fresh interpreter; return (exit code, output)."""
-    cleared = {"DEBUG", "SECRET_KEY", *unset}
+SHOWN = (
+    "settings.DEBUG, settings.SECRET_KEY, settings.ALLOWED_HOSTS, "
+    "settings.DATABASES['default']['ENGINE']"
+)
+
+
+def load_settings(unset=(), shown=SHOWN, **env):
+    """Import the settings in a fresh interpreter and print ``shown``; return (exit code,
+    output)."""
+    # The suite's own replicas (make test) are not part of what a test sets.
+    cleared = {"DEBUG", "SECRET_KEY", "DATABASE_REPLICA_URLS", *unset}
     environment = {k: v for k, v in os.environ.items() if k not in cleared}
     environment.update(env)
-    code = (
-        "from django.conf import settings; "
-        "print(settings.DEBUG, settings.SECRET_KEY, settings.ALLOWED_HOSTS, "
-        "settings.DATABASES['default']['ENGINE'])"
-    )
+    code = f"from django.conf import settings; print({shown})"
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -70,3 +74,49 @@ def test_the_json_depth_limit_is_a_whole_number():
     assert "API_MAX_JSON_DEPTH must be a whole number from 1, not '0'" in output
     code, output = load_settings(API_MAX_JSON_DEPTH="64")
     assert code == 0, output
+
+
+REPLICAS = (
+    "[(alias, db['HOST'], db.get('TEST', {}).get('MIRROR')) "
+    "for alias, db in settings.DATABASES.items()], "
+    "settings.DATABASE_READ_REPLICAS, getattr(settings, 'DATABASE_ROUTERS', []), "
+    "settings.DATABASE_REPLICA_MAX_LAG"
+)
+
+
+def test_replica_urls_define_replica_aliases_read_through_the_router():
+    code, output = load_settings(
+        shown=REPLICAS,
+        DATABASE_URL="postgres://u:p@primary:5432/x",
+        DATABASE_REPLICA_URLS="postgres://u:p@r1:5432/x, postgres://u:p@r2:5432/x",
+    )
+    assert code == 0, output
+    assert output.strip() == (
+        "[('default', 'primary', None), ('replica', 'r1', 'default'), "
+        "('replica2', 'r2', 'default')] ['replica', 'replica2'] "
+        "['lib.replicas.PrimaryReplicaRouter'] None"
+    )
+
+
+def test_without_replica_urls_there_is_only_the_default_database():
+    code, output = load_settings(shown=REPLICAS, DATABASE_URL="postgres://u:p@primary:5432/x")
+    assert code == 0, output
+    assert output.strip() == "[('default', 'primary', None)] [] [] None"
+
+
+def test_replicas_need_a_postgresql_primary():
+    code, output = load_settings(
+        unset=["DATABASE_URL"], DATABASE_REPLICA_URLS="postgres://u:p@r1:5432/x"
+    )
+    assert code != 0
+    assert "DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL" in output
+
+
+def test_the_max_replica_lag_is_a_whole_number_of_seconds():
+    code, output = load_settings(shown=REPLICAS, DATABASE_REPLICA_MAX_LAG="soon")
+    assert code != 0
+    assert "DATABASE_REPLICA_MAX_LAG must be a whole number from 0, not 'soon'" in output
+    code, output = load_settings(
+        shown="settings.DATABASE_REPLICA_MAX_LAG", DATABASE_REPLICA_MAX_LAG="0"
+    )
+    assert output.strip() == "0"

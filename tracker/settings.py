@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "lib.middleware.RejectNulCharactersMiddleware",
+    "lib.replicas.ReplicaMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,13 +105,39 @@ WSGI_APPLICATION = "tracker.wsgi.application"
 
 # SQLite is the embedded default for local use; DATABASE_URL switches to PostgreSQL, which the
 # tests and production use.
+CONN_MAX_AGE = int(os.environ.get("CONN_MAX_AGE", "60"))
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_max_age=CONN_MAX_AGE,
         conn_health_checks=True,
     )
 }
+
+# Streaming replicas of the default database (comma-separated URLs), read by anonymous API
+# requests: aliases replica, replica2, … (lib/replicas.py, docs/scaling.md). In tests a
+# replica reads the test database that pytest creates on the primary (TEST MIRROR), which it
+# receives through replication.
+DATABASE_READ_REPLICAS = []
+for number, url in enumerate(envlist("DATABASE_REPLICA_URLS", ""), start=1):
+    alias = "replica" if number == 1 else f"replica{number}"
+    DATABASES[alias] = {
+        **dj_database_url.parse(url, conn_max_age=CONN_MAX_AGE, conn_health_checks=True),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_READ_REPLICAS.append(alias)
+if DATABASE_READ_REPLICAS:
+    if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL")
+    DATABASE_ROUTERS = ["lib.replicas.PrimaryReplicaRouter"]
+# After a write, the writer's reads stay on the primary for this many seconds.
+DATABASE_REPLICA_PIN_SECONDS = envint("DATABASE_REPLICA_PIN_SECONDS", "10", minimum=1)
+# When set, a replica further behind than this many seconds is not read (the primary is).
+DATABASE_REPLICA_MAX_LAG = (
+    envint("DATABASE_REPLICA_MAX_LAG", "0")
+    if os.environ.get("DATABASE_REPLICA_MAX_LAG", "").strip()
+    else None
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
