@@ -272,3 +272,46 @@ def test_compose_starts_web_after_a_healthy_postgres_with_a_named_volume():
     assert environment["DEBUG"] == "False"
     assert environment["ALLOWED_HOSTS"] == "localhost,127.0.0.1"
     assert environment["LOAD_DEMO"] == "${LOAD_DEMO:-true}"
+
+
+def test_compose_scale_profile_reads_from_a_streaming_replica_behind_a_proxy():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    # `docker compose up` without a profile still starts the database and one web only.
+    assert sorted(name for name, s in services.items() if "profiles" not in s) == ["db", "web"]
+    assert {name for name, s in services.items() if "scale" in s.get("profiles", [])} == {
+        "db-replica",
+        "web-read",
+        "proxy",
+    }
+
+    # The primary accepts replication connections with a password.
+    hba_file = services["db"]["command"][-1].split("=", 1)[1]
+    hba_mount = next(v for v in services["db"]["volumes"] if v.split(":")[1] == hba_file)
+    hba = (ROOT / hba_mount.split(":")[0]).read_text()
+    assert re.search(r"^host\s+replication\s+all\s+all\s+scram-sha-256$", hba, re.M)
+
+    replica = services["db-replica"]
+    assert replica["image"] == "postgres:17"
+    assert replica["depends_on"] == {"db": {"condition": "service_healthy"}}
+    assert "pg_isready" in " ".join(replica["healthcheck"]["test"])
+    assert any(v.startswith("pgdata-replica:") for v in replica["volumes"])
+    script = next(v for v in replica["volumes"] if v.startswith("./docker/")).split(":")[0]
+    assert replica["entrypoint"][-1] == next(
+        v.split(":")[1] for v in replica["volumes"] if v.startswith(script)
+    )
+    bootstrap = (ROOT / script).read_text()
+    assert re.search(r"pg_basebackup .*-R -X stream", bootstrap.replace("\\\n", " "))
+    assert "hot_standby=on" in bootstrap
+
+    web = services["web-read"]
+    assert web["deploy"]["replicas"] >= 2
+    assert web["depends_on"]["web"] == {"condition": "service_healthy"}  # web migrated
+    assert urlsplit(web["environment"]["DATABASE_URL"]).hostname == "db"
+    assert urlsplit(web["environment"]["DATABASE_REPLICA_URLS"]).hostname == "db-replica"
+    assert web["environment"]["LOAD_DEMO"] == "false"
+
+    proxy = services["proxy"]
+    assert "8080:80" in proxy["ports"]
+    config = next(v for v in proxy["volumes"] if v.startswith("./docker/")).split(":")[0]
+    assert re.search(r"upstream \w+ \{[^}]*server web-read:8000", (ROOT / config).read_text())
