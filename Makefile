@@ -10,7 +10,7 @@ POSTGRES_RUN := $(if $(DATABASE_URL),$(filter postgres%,$(DATABASE_URL)),yes)
 REPLICA_URLS := $(if $(POSTGRES_RUN),$(or $(DATABASE_REPLICA_URLS),$(TEST_REPLICA_URLS)))
 ARGS ?=
 
-.PHONY: run test test-sqlite install lint format migrations-check demo
+.PHONY: run test test-sqlite install lint format migrations-check demo bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@echo "Setting up the virtual environment in $(VENV)..."
@@ -55,3 +55,24 @@ migrations-check: install
 demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+
+# The API over HTTP against a SQL floor and a Datasette peer (bench/run.py); writes
+# docs/benchmarks.md. BENCH_DB is filled by manage.py generate_data when empty, reused otherwise.
+EVENTS ?= 1000000
+BENCH_DB ?= tracker_bench
+REPEAT ?= 10
+CONCURRENT_REQUESTS ?= 32
+WORKERS ?= 2
+THREADS ?= 4
+BENCH_SERVER ?= postgres://postgres@127.0.0.1:5432
+BENCH_ARGS ?=
+
+$(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed
+	$(VENV)/bin/pip install --quiet -r requirements-bench.txt
+	touch $@
+
+bench: $(VENV)/.bench-installed
+	@scripts/ensure-postgres
+	$(PY) -m bench.run --server $(BENCH_SERVER) --database $(BENCH_DB) --events $(EVENTS) \
+		--repeat $(REPEAT) --concurrent-requests $(CONCURRENT_REQUESTS) \
+		--workers $(WORKERS) --threads $(THREADS) $(BENCH_ARGS)
