@@ -8,11 +8,12 @@ and aliases: a change of any of them rewrites the documents of the events concer
 """
 
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
 from actors.models import Actor, ActorAlias
+from lib.dataversion import data_changed
 
 from .models import Citation, Event, Participant, Source
 from .search import refresh_documents_naming, refresh_search_documents
@@ -51,6 +52,23 @@ def touch_events_showing(sender, instance, created=False, raw=False, **kwargs):
     if before != tuple(getattr(instance, name) for name in SHOWN[sender]):
         ids = _events_showing(instance).values("pk")
         Event.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+
+
+# --- the data version ------------------------------------------------------------------------
+
+# The apps whose rows the API shows: any write of theirs is a new data version.
+CURATED_APPS = {"events", "actors"}
+
+
+@receiver(post_save)
+@receiver(post_delete)
+@receiver(m2m_changed)
+def new_data_version(sender, using=None, **kwargs):
+    """Every path that writes curated data (the admin, the API, imports, merges, workflow
+    steps, deletes) saves or deletes a row of these apps or changes one of their links: the
+    HTTP validators and the cached aggregates (lib/dataversion.py) change with it."""
+    if sender._meta.app_label in CURATED_APPS:
+        data_changed(using)
 
 
 # --- search documents ------------------------------------------------------------------------

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a signed-in session's reads are private.
+    "lib.httpcache.APICacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -171,6 +173,31 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", "True")
     CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", "True")
+
+# The data version (lib/dataversion.py) and the cached aggregates live in the default cache:
+# Redis when REDIS_URL is set (shared by every process: needed with more than one), else local
+# memory (one process). KEY_PREFIX keeps databases sharing one Redis apart.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": {
+        "BACKEND": (
+            "django.core.cache.backends.redis.RedisCache"
+            if REDIS_URL
+            else "django.core.cache.backends.locmem.LocMemCache"
+        ),
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": os.environ.get(
+            "CACHE_KEY_PREFIX", Path(str(DATABASES["default"].get("NAME") or "")).name
+        ),
+    }
+}
+# Anonymous API reads: Cache-Control: public, max-age=API_CACHE_MAX_AGE (seconds), with ETag
+# and Last-Modified (lib/httpcache.py). Paths under API_CACHE_PREFIX only.
+API_CACHE_MAX_AGE = envint("API_CACHE_MAX_AGE", "60")
+API_CACHE_PREFIX = "/api/"
+# How long a computed aggregate (a conflict's counts, its accusation matrix) is kept; a write
+# makes it stale at once whatever this says.
+AGGREGATE_CACHE_SECONDS = envint("AGGREGATE_CACHE_SECONDS", "3600", minimum=1)
 
 API_READ_REQUIRES_TOKEN = envbool("API_READ_REQUIRES_TOKEN", "False")
 # Objects and arrays nested deeper than this in a request body are a 400 (lib/parsers.py).
