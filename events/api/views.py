@@ -2,6 +2,7 @@
 
 from collections import Counter
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import (
     BigIntegerField,
@@ -30,6 +31,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response as APIResponse
 
 from lib.concurrency import etag_of
+from lib.dataversion import cached
 from lib.drf import ConcurrencyMixin, moved_permanently
 from lib.filters import StrictFilterBackend, check_query_params
 from lib.selection import FieldSelectionMixin
@@ -382,19 +384,31 @@ class ConflictViewSet(FieldSelectionMixin, viewsets.ModelViewSet):
     filterset_class = filters.ConflictFilterSet
     queryset = Conflict.objects.prefetch_related("parties").order_by("name")
 
-    def _events(self, conflict):
+    def _period(self) -> tuple:
         check_query_params(self.request, ("date_after", "date_before", "format"))
         period = PeriodSerializer(data=self.request.query_params)
         period.is_valid(raise_exception=True)
-        # Aggregates describe the public record, for every reader alike.
-        events = Event.objects.filter(conflict=conflict).published()
-        return events.overlapping(
-            period.validated_data.get("date_after"), period.validated_data.get("date_before")
-        )
+        return period.validated_data.get("date_after"), period.validated_data.get("date_before")
 
-    def _aggregate(self, body: dict, cells: str, serializer_class):
+    def _events(self, conflict, period: tuple):
+        # Aggregates describe the public record, for every reader alike.
+        return Event.objects.filter(conflict=conflict).published().overlapping(*period)
+
+    def _aggregate(self, compute, cells: str, serializer_class):
         """An aggregate as JSON; in CSV its cells alone, one row each (tidy data: the columns
-        of ``serializer_class``, a header even when there is no cell)."""
+        of ``serializer_class``, a header even when there is no cell).
+
+        ``compute(conflict, period)`` makes the body; it is kept in the shared cache under the
+        data version (lib/dataversion.py), so every reader and process reuses it until any
+        write of curated data."""
+        conflict = self.get_object()
+        period = self._period()
+        body = cached(
+            f"aggregate:{self.action}",
+            (conflict.pk, *period),
+            lambda: compute(conflict, period),
+            settings.AGGREGATE_CACHE_SECONDS,
+        )
         rows = serializer_class(body[cells], many=True).data
         if self.request.accepted_renderer.format == "csv":
             return APIResponse(rows)
@@ -414,9 +428,11 @@ class ConflictViewSet(FieldSelectionMixin, viewsets.ModelViewSet):
     def counts(self, request, slug=None):
         """Published events of this conflict counted by kind and month (YYYY-MM). In CSV, one
         row per month and kind: ``month,kind,count``."""
-        conflict = self.get_object()
+        return self._aggregate(self._counts, "counts", event_serializers.KindMonthCountSerializer)
+
+    def _counts(self, conflict, period: tuple) -> dict:
         rows = (
-            self._events(conflict)
+            self._events(conflict, period)
             .annotate(month=TruncMonth("date"))
             .values("month", "kind")
             .annotate(count=Count("id"))
@@ -426,11 +442,7 @@ class ConflictViewSet(FieldSelectionMixin, viewsets.ModelViewSet):
             {"month": row["month"].strftime("%Y-%m"), "kind": row["kind"], "count": row["count"]}
             for row in rows
         ]
-        return self._aggregate(
-            {"conflict": conflict.slug, "counts": counts},
-            "counts",
-            event_serializers.KindMonthCountSerializer,
-        )
+        return {"conflict": conflict.slug, "counts": counts}
 
     @extend_schema(
         parameters=PERIOD_PARAMETERS,
@@ -448,8 +460,12 @@ class ConflictViewSet(FieldSelectionMixin, viewsets.ModelViewSet):
     def accusation_matrix(self, request, slug=None):
         """Accusations of this conflict counted by accuser × accused within the period. In CSV,
         one row per pair: ``accuser,accused,count``."""
-        conflict = self.get_object()
-        accusations = self._events(conflict).filter(kind=Event.Kind.ACCUSATION)
+        return self._aggregate(
+            self._accusation_matrix, "matrix", event_serializers.AccusationPairSerializer
+        )
+
+    def _accusation_matrix(self, conflict, period: tuple) -> dict:
+        accusations = self._events(conflict, period).filter(kind=Event.Kind.ACCUSATION)
         rows = Participant.objects.filter(
             event__in=accusations, role__in=[Participant.Role.ACCUSER, Participant.Role.ACCUSED]
         ).values_list("event_id", "role", "actor__slug")
@@ -462,15 +478,11 @@ class ConflictViewSet(FieldSelectionMixin, viewsets.ModelViewSet):
             for accuser in roles["accuser"]
             for accused in roles["accused"]
         )
-        return self._aggregate(
-            {
-                "conflict": conflict.slug,
-                "accusers": sorted({a for a, _ in pairs}),
-                "accused": sorted({b for _, b in pairs}),
-                "matrix": [
-                    {"accuser": a, "accused": b, "count": n} for (a, b), n in sorted(pairs.items())
-                ],
-            },
-            "matrix",
-            event_serializers.AccusationPairSerializer,
-        )
+        return {
+            "conflict": conflict.slug,
+            "accusers": sorted({a for a, _ in pairs}),
+            "accused": sorted({b for _, b in pairs}),
+            "matrix": [
+                {"accuser": a, "accused": b, "count": n} for (a, b), n in sorted(pairs.items())
+            ],
+        }
