@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
@@ -65,13 +66,27 @@ def data_changed(using: str | None = None) -> None:
     transaction.on_commit(bump, using=using)
 
 
+def settled(version: str) -> bool:
+    """Whether what is read now may be kept under ``version``. Anonymous API reads may go to
+    a streaming replica (lib/replicas.py), which replays a commit a moment after the primary:
+    until ``DATABASE_REPLICA_PIN_SECONDS`` after a change (the writer's own reads stay on the
+    primary that long too), a replica's answer may still be the data of before it, and is
+    neither cached nor given validators. Without replicas, always."""
+    if not getattr(settings, "DATABASE_READ_REPLICAS", None):
+        return True
+    age = time.time() - float(version.split("-", 1)[0])
+    return age >= settings.DATABASE_REPLICA_PIN_SECONDS
+
+
 def cached(name: str, parts: tuple, compute: Callable[[], object], timeout: int | None):
     """``compute()``, kept in the cache under ``name``, ``parts`` and the data version: a write
     makes the stored value stale (it is never read again and expires after ``timeout``)."""
-    digest = hashlib.sha256(repr((current_version(), parts)).encode()).hexdigest()[:32]
+    version = current_version()
+    digest = hashlib.sha256(repr((version, parts)).encode()).hexdigest()[:32]
     key = f"{name}:{digest}"
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, value, timeout=timeout)
+        if settled(version):
+            cache.set(key, value, timeout=timeout)
     return value

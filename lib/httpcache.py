@@ -8,7 +8,9 @@ view runs: no query. A response that has its own ``ETag`` (a record's detail: it
 ``If-Match``) keeps it and is answered 304 when that one matches.
 
 A signed-in reader (a session or a token) sees drafts and its own permissions' rows: its
-responses are ``Cache-Control: private, no-store``.
+responses are ``Cache-Control: private, no-store``. With read replicas, a read within
+``DATABASE_REPLICA_PIN_SECONDS`` of a change is ``no-cache`` without validators (a replica may
+not have the change yet: lib/dataversion.settled).
 """
 
 import hashlib
@@ -17,7 +19,7 @@ from django.conf import settings
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
-from .dataversion import changed_at, current_version
+from .dataversion import changed_at, current_version, settled
 
 READS = ("GET", "HEAD")
 
@@ -52,6 +54,11 @@ class APICacheMiddleware:
             patch_cache_control(response, private=True, no_store=True)
             return response
         version = current_version()
+        if not settled(version):
+            # Just changed, and replicas may not have it yet: nothing to keep or validate.
+            response = self.get_response(request)
+            patch_cache_control(response, no_cache=True)
+            return response
         etag = data_etag(request, version)
         modified = int(changed_at(version).timestamp())
         last_modified = http_date(modified)

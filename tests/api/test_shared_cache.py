@@ -138,3 +138,24 @@ def test_the_shared_cache_is_redis_and_every_process_sees_the_version(
     # The other process finds the aggregate computed here.
     keys = raw.keys(cache.make_and_validate_key("aggregate:counts:*"))
     assert keys
+
+
+def test_with_replicas_a_fresh_change_is_neither_cached_nor_validated(
+    anonymous, war, settings, django_capture_on_commit_callbacks
+):
+    # A replica may replay the change a moment later: until the pin's seconds have passed,
+    # what a read finds is not kept under the new version.
+    settings.DATABASE_READ_REPLICAS = ["replica"]
+    settings.DATABASE_REPLICA_PIN_SECONDS = 3600
+    with django_capture_on_commit_callbacks(execute=True):
+        cited_proposal(war)
+    response = anonymous.get(COUNTS)
+    assert not response.has_header("ETag")
+    assert "no-cache" in response["Cache-Control"]
+    first_queries, _ = queries_of(anonymous, COUNTS)
+    assert queries_of(anonymous, COUNTS)[0] == first_queries  # counted again: not kept
+
+    # Settled (the pin's seconds passed: 0 here): kept and validated again.
+    settings.DATABASE_REPLICA_PIN_SECONDS = 0
+    assert anonymous.get(COUNTS).has_header("ETag")
+    assert queries_of(anonymous, COUNTS)[0] == first_queries - 1
