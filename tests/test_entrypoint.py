@@ -264,7 +264,10 @@ def test_compose_starts_web_after_a_healthy_postgres_with_a_named_volume():
     assert mount == "/var/lib/postgresql/data"
 
     assert web["build"] == "."
-    assert web["depends_on"] == {"db": {"condition": "service_healthy"}}
+    assert web["depends_on"] == {
+        "db": {"condition": "service_healthy"},
+        "redis": {"condition": "service_healthy"},
+    }
     assert "8000:8000" in web["ports"]
     environment = web["environment"]
     assert urlsplit(environment["DATABASE_URL"]).hostname == "db"
@@ -272,13 +275,20 @@ def test_compose_starts_web_after_a_healthy_postgres_with_a_named_volume():
     assert environment["DEBUG"] == "False"
     assert environment["ALLOWED_HOSTS"] == "localhost,127.0.0.1"
     assert environment["LOAD_DEMO"] == "${LOAD_DEMO:-true}"
+    # Every worker shares one cache (the API's data version, the aggregates).
+    assert urlsplit(environment["REDIS_URL"]).hostname == "redis"
+    assert "redis-cli" in compose["services"]["redis"]["healthcheck"]["test"]
 
 
 def test_compose_scale_profile_reads_from_a_streaming_replica_behind_a_proxy():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
     # `docker compose up` without a profile still starts the database and one web only.
-    assert sorted(name for name, s in services.items() if "profiles" not in s) == ["db", "web"]
+    assert sorted(name for name, s in services.items() if "profiles" not in s) == [
+        "db",
+        "redis",
+        "web",
+    ]
     assert {name for name, s in services.items() if "scale" in s.get("profiles", [])} == {
         "db-replica",
         "web-read",
@@ -310,6 +320,8 @@ def test_compose_scale_profile_reads_from_a_streaming_replica_behind_a_proxy():
     assert urlsplit(web["environment"]["DATABASE_URL"]).hostname == "db"
     assert urlsplit(web["environment"]["DATABASE_REPLICA_URLS"]).hostname == "db-replica"
     assert web["environment"]["LOAD_DEMO"] == "false"
+    # The same shared cache as web: a write there changes the validators served here.
+    assert web["environment"]["REDIS_URL"] == services["web"]["environment"]["REDIS_URL"]
 
     proxy = services["proxy"]
     assert "8080:80" in proxy["ports"]
