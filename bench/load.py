@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.db import connection, transaction
 
+from lib.dataversion import data_changed
+
 from .generate import COLUMNS, CURATED_TABLES, Generator, Writer
 
 # The curated tables and their histories, which would otherwise describe rows that are gone.
@@ -184,6 +186,8 @@ def load(
                     )
             # Within a caller's transaction (a test's) the settings would outlast the load.
             set_local(cursor, previous)
+        # COPY sends no signals: the API's cached reads and aggregates go stale here.
+        data_changed()
     mark = time.perf_counter()
     if progress is not None:
         progress.step("VACUUM ANALYZE…" if not outer_transaction else "ANALYZE…")

@@ -31,6 +31,7 @@ from events.models import (
     linked_proposals,
 )
 from events.search import refresh_search_documents
+from lib.dataversion import current_version
 from tests.intake.test_import_command import Terminal
 
 pytestmark = pytest.mark.django_db
@@ -210,6 +211,7 @@ def test_the_api_finds_a_few_percent_by_place(generated):
 @postgresql_only
 def test_the_schema_and_sequences_are_as_before(generated):
     before = index_definitions()
+    version = current_version()
     err = io.StringIO()
     generate(replace=True, stderr=err)
     assert index_definitions() == before
@@ -218,6 +220,8 @@ def test_the_schema_and_sequences_are_as_before(generated):
     assert lines[-3].startswith(f"  {EVENTS:,}/{EVENTS:,} events ")
     assert lines[-2].startswith("Building ") and lines[-2].endswith(" indexes…")
     assert lines[-1] == "ANALYZE…"  # within the test's transaction: no VACUUM
+    # The API's cached reads are of the data before.
+    assert current_version() != version
     # New rows take ids after the generated ones.
     actor = Actor.objects.create(name="Someone New", kind=Actor.Kind.PERSON)
     assert actor.pk == ACTORS + 1
