@@ -293,11 +293,12 @@ def lists_records(view) -> bool:
 class StrictFilterBackend(DjangoFilterBackend):
     """django-filter's backend, strict about the query.
 
-    On a list, the known parameters are the FilterSet's filters, the pagination's ``page`` and
-    ``page_size``, ``format``, ``fields`` and what the view names in ``extra_query_params`` (the
-    parameters it reads itself). Anything else is a 400 naming it and listing the valid ones,
-    and so is a scalar parameter given twice or an empty value. Repeated keys of a list-valued
-    filter are one comma list. Every error of the request is in the one 400.
+    On a list, the known parameters are the FilterSet's filters, the pagination's (``page``,
+    ``page_size``, ``cursor``, ``count``), ``format``, ``fields`` and what the view names in
+    ``extra_query_params`` (the parameters it reads itself). Anything else is a 400 naming it
+    and listing the valid ones, and so is a scalar parameter given twice or an empty value.
+    Repeated keys of a list-valued filter are one comma list. Every error of the request is in
+    the one 400.
 
     On one record (read, write, delete) only ``format`` and ``fields`` are accepted; the other
     actions on one record (workflow steps, aggregates) check theirs with
@@ -322,7 +323,7 @@ class StrictFilterBackend(DjangoFilterBackend):
         lists = {name for name, f in filters.items() if getattr(f, "takes_lists", False)}
         extra = set(getattr(view, "extra_query_params", ()))
         paginator = getattr(view, "paginator", None)
-        paging = {
+        paging = set(getattr(paginator, "query_params", ())) or {
             getattr(paginator, "page_query_param", None),
             getattr(paginator, "page_size_query_param", None),
         } - {None}

@@ -200,6 +200,9 @@ API_CACHE_PREFIX = "/api/"
 AGGREGATE_CACHE_SECONDS = envint("AGGREGATE_CACHE_SECONDS", "3600", minimum=1)
 
 API_READ_REQUIRES_TOKEN = envbool("API_READ_REQUIRES_TOKEN", "False")
+# A list's count is exact up to this many rows, and null beyond (unless ?count=exact): counting
+# a large result is most of the time of its first page (events/api/pagination.py).
+API_EXACT_COUNT_LIMIT = envint("API_EXACT_COUNT_LIMIT", "10000", minimum=1)
 # Objects and arrays nested deeper than this in a request body are a 400 (lib/parsers.py).
 API_MAX_JSON_DEPTH = envint("API_MAX_JSON_DEPTH", "32", minimum=1)
 # The largest file the sources' admin upload (Import sources) takes; the command has no limit.

@@ -86,7 +86,8 @@ def published(factory, **fields):
 
 
 def valid_parameters(prefix: str) -> str:
-    names = {*LISTS[prefix].filterset_class.base_filters, "page", "page_size", "format", "fields"}
+    paging = {"page", "page_size", "cursor", "count"}
+    names = {*LISTS[prefix].filterset_class.base_filters, *paging, "format", "fields"}
     return ", ".join(sorted(names))
 
 
@@ -168,7 +169,7 @@ def test_a_view_without_a_filterset_knows_only_its_pages_and_format(rf):
     with pytest.raises(Exception) as refused_:
         StrictFilterBackend().filter_queryset(Request(rf.get("/", {"q": "x"})), queryset, View())
     assert refused_.value.detail["q"][0] == (
-        "Unknown parameter. Valid parameters: fields, format, page, page_size."
+        "Unknown parameter. Valid parameters: count, cursor, fields, format, page, page_size."
     )
 
     # The same view's detail (a lookup in its URL): filters never apply, and it takes only
