@@ -129,7 +129,12 @@ class Keyset:
         return self.ordered(position.reverse).filter(self._beyond(position))
 
     def position_of(self, row, reverse: bool = False, inclusive: bool = False) -> Position:
-        return Position(tuple(getattr(row, alias) for alias in self.aliases), reverse, inclusive)
+        """The position of ``row``: a model instance, or a dict of ``.values()``."""
+        if isinstance(row, dict):
+            values = tuple(row[alias] for alias in self.aliases)
+        else:
+            values = tuple(getattr(row, alias) for alias in self.aliases)
+        return Position(values, reverse, inclusive)
 
     # --- the WHERE clause ------------------------------------------------------------------
 
