@@ -340,8 +340,11 @@ class Event(ConstraintErrorsOnFieldsMixin, models.Model):
         PUBLISHED = "published", "Published"
         RETRACTED = "retracted", "Retracted"
 
-    kind = models.CharField(max_length=20, choices=Kind, editable=False, db_index=True)
-    conflict = models.ForeignKey(Conflict, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind, editable=False)
+    # Looked up through event_conflict_dates (conflict first): no index of its own.
+    conflict = models.ForeignKey(
+        Conflict, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     date = models.DateField(help_text="For month or year precision, any day in that month or year.")
     date_precision = models.CharField(
         max_length=5,
@@ -358,9 +361,7 @@ class Event(ConstraintErrorsOnFieldsMixin, models.Model):
     )
     title = models.CharField(max_length=300)
     summary = models.TextField(blank=True)
-    editorial_status = models.CharField(
-        max_length=10, choices=Status, default=Status.DRAFT, db_index=True
-    )
+    editorial_status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -403,6 +404,10 @@ class Event(ConstraintErrorsOnFieldsMixin, models.Model):
             models.Index(fields=["conflict", "date", "period_end"], name="event_conflict_dates"),
             models.Index(fields=["period_end"], name="event_period_end"),
             models.Index(fields=["date"], name="event_date"),
+            # Choice columns are compared whole: a plain index each (db_index would add a
+            # varchar_pattern_ops twin for LIKE, which no query makes).
+            models.Index(fields=["kind"], name="event_kind"),
+            models.Index(fields=["editorial_status"], name="event_editorial_status"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -495,7 +500,10 @@ class Participant(ConstraintErrorsOnFieldsMixin, models.Model):
         DELEGATION = "delegation", "Delegation"
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participants")
-    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="participations")
+    # Looked up through participant_actor_role (actor first): no index of its own.
+    actor = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, related_name="participations", db_index=False
+    )
     role = models.CharField(max_length=20, choices=Role)
 
     history = HistoricalRecords()
@@ -681,9 +689,7 @@ class Proposal(Event):
     effective_from = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
     end_reason = models.CharField(max_length=15, choices=EndReason, blank=True)
-    outcome = models.CharField(
-        max_length=20, choices=Outcome, default=Outcome.PROPOSED, db_index=True
-    )
+    outcome = models.CharField(max_length=20, choices=Outcome, default=Outcome.PROPOSED)
     monitoring = models.TextField(
         blank=True, help_text="The agreed monitoring or verification mechanism."
     )
@@ -718,6 +724,7 @@ class Proposal(Event):
             # in_effect_on looks proposals up by their periods.
             models.Index(fields=["effective_from", "ended_on"], name="proposal_effective"),
             models.Index(fields=["proposed_start", "proposed_end"], name="proposal_proposed"),
+            models.Index(fields=["outcome"], name="proposal_outcome"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -809,13 +816,14 @@ class Response(Event):
 
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="responses")
     responder = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="responses")
-    stance = models.CharField(max_length=15, choices=Stance, db_index=True)
+    stance = models.CharField(max_length=15, choices=Stance)
     conditions = models.TextField(blank=True)
 
     history = HistoricalRecords(excluded_fields=NOT_IN_HISTORY)
 
     class Meta:
         ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["stance"], name="response_stance")]
 
 
 class Meeting(Event):
