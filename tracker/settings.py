@@ -132,6 +132,13 @@ if DATABASE_READ_REPLICAS:
     if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
         raise ImproperlyConfigured("DATABASE_REPLICA_URLS needs a PostgreSQL DATABASE_URL")
     DATABASE_ROUTERS = ["lib.replicas.PrimaryReplicaRouter"]
+# PostgreSQL's JIT compiles a query whose estimated cost is high (the API's counts, its
+# filtered pages) and spent more time compiling than it saved on them: off for the app's
+# connections (docs/tuning.md).
+for database in DATABASES.values():
+    if database["ENGINE"].endswith("postgresql"):
+        options = database.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 # After a write, the writer's reads stay on the primary for this many seconds.
 DATABASE_REPLICA_PIN_SECONDS = envint("DATABASE_REPLICA_PIN_SECONDS", "10", minimum=1)
 # When set, a replica further behind than this many seconds is not read (the primary is).
