@@ -70,7 +70,30 @@ def scalar(field) -> Callable | None:
     date_format = getattr(field, "format", api_settings.DATE_FORMAT)
     if type(field) is serializers.DateField and date_format in (None, ISO_8601):
         return datetime.date.isoformat
+    if type(field) is serializers.DateTimeField:
+        return utc_datetime(field)
     return field.to_representation
+
+
+def utc_datetime(field) -> Callable:
+    """A timestamp as the field shows it; one in UTC shown in UTC (the time zone of the
+    settings) is its ISO text with ``Z``, as DRF writes it, without converting it first."""
+    represent = field.to_representation
+    if (
+        getattr(field, "format", api_settings.DATETIME_FORMAT) not in (None, ISO_8601)
+        or getattr(field, "timezone", None) is not None
+        or str(field.default_timezone()) != "UTC"
+    ):
+        return represent
+    zero = datetime.timedelta(0)
+
+    def show(value):
+        if value.utcoffset() != zero:
+            return represent(value)
+        text = value.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return show
 
 
 def columns_of(serializer) -> list[tuple[str, str, Callable]]:
@@ -133,7 +156,9 @@ class RowPlan:
                 raise Unplanned(name)
             self.citations = field
             self.citation_columns = columns_of(field.child)
-            return lambda row, page: ReturnList(page.citations.get(row["id"], []), serializer=field)
+            # A list that names its serializer (as ReturnList does), made without a call.
+            shown = type("CitationList", (list,), {"serializer": field})
+            return lambda row, page: shown(page.citations.get(row["id"], ()))
         if isinstance(field, serializers.ManyRelatedField):
             self.links.append(field.source)
             source = field.source

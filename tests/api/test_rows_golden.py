@@ -13,7 +13,9 @@ import os
 from pathlib import Path
 
 import pytest
+from rest_framework import serializers
 
+from events.api.rows import utc_datetime
 from events.models import Citation, Event, Participant, Source
 from tests.api.personas import *  # noqa: F403 (the personas: fixtures found by name)
 from tests.factories import (
@@ -198,3 +200,17 @@ def test_every_list_renders_as_pinned(request):
     assert not changed, f"{len(changed)} bodies changed, the first: {changed[0]}\n" + (
         f"now:    {bodies[changed[0]][:2000]}\npinned: {pinned[changed[0]][:2000]}"
     )
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        MOMENT,
+        MOMENT.replace(microsecond=123456),
+        MOMENT.astimezone(datetime.timezone(datetime.timedelta(hours=3))),
+        datetime.datetime(1999, 12, 31, 23, 59, 59, 999999, tzinfo=datetime.UTC),
+    ],
+)
+def test_a_timestamp_is_shown_as_its_serializer_field_shows_it(value):
+    field = serializers.DateTimeField()
+    assert utc_datetime(field)(value) == field.to_representation(value)
