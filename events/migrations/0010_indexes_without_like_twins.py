@@ -4,6 +4,36 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+# The fields' db_index made these indexes (and, on PostgreSQL, their varchar_pattern_ops
+# "_like" twins). They are dropped by name: an AlterField would make SQLite rebuild
+# events_event, which the triggers of 0006 refer to.
+UNINDEXED = [('event', 'conflict'), ('event', 'editorial_status'), ('event', 'kind'), ('historicalmeeting', 'editorial_status'), ('historicalmeeting', 'kind'), ('historicalproposal', 'editorial_status'), ('historicalproposal', 'kind'), ('historicalproposal', 'outcome'), ('historicalresponse', 'editorial_status'), ('historicalresponse', 'kind'), ('historicalresponse', 'stance'), ('historicalviolationaccusation', 'editorial_status'), ('historicalviolationaccusation', 'kind'), ('participant', 'actor'), ('proposal', 'outcome'), ('response', 'stance')]
+
+
+def index_names(schema_editor, model, field_name):
+    field = model._meta.get_field(field_name)
+    table = model._meta.db_table
+    return table, field.column, [
+        schema_editor._create_index_name(table, [field.column], suffix=suffix)
+        for suffix in ("", "_like")
+    ]
+
+
+def drop_field_indexes(apps, schema_editor):
+    for model_name, field_name in UNINDEXED:
+        model = apps.get_model("events", model_name)
+        _, _, names = index_names(schema_editor, model, field_name)
+        for name in names:
+            schema_editor.execute(f"DROP INDEX IF EXISTS {schema_editor.quote_name(name)}")
+
+
+def create_field_indexes(apps, schema_editor):
+    for model_name, field_name in UNINDEXED:
+        model = apps.get_model("events", model_name)
+        table, column, (name, _) = index_names(schema_editor, model, field_name)
+        quote = schema_editor.quote_name
+        schema_editor.execute(f"CREATE INDEX {quote(name)} ON {quote(table)} ({quote(column)})")
+
 
 class Migration(migrations.Migration):
 
@@ -14,85 +44,92 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='event',
-            name='conflict',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='events.conflict'),
-        ),
-        migrations.AlterField(
-            model_name='event',
-            name='editorial_status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('published', 'Published'), ('retracted', 'Retracted')], default='draft', max_length=10),
-        ),
-        migrations.AlterField(
-            model_name='event',
-            name='kind',
-            field=models.CharField(choices=[('proposal', 'Proposal'), ('response', 'Response'), ('meeting', 'Meeting'), ('accusation', 'Violation accusation')], editable=False, max_length=20),
-        ),
-        migrations.AlterField(
-            model_name='historicalmeeting',
-            name='editorial_status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('published', 'Published'), ('retracted', 'Retracted')], default='draft', max_length=10),
-        ),
-        migrations.AlterField(
-            model_name='historicalmeeting',
-            name='kind',
-            field=models.CharField(choices=[('proposal', 'Proposal'), ('response', 'Response'), ('meeting', 'Meeting'), ('accusation', 'Violation accusation')], editable=False, max_length=20),
-        ),
-        migrations.AlterField(
-            model_name='historicalproposal',
-            name='editorial_status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('published', 'Published'), ('retracted', 'Retracted')], default='draft', max_length=10),
-        ),
-        migrations.AlterField(
-            model_name='historicalproposal',
-            name='kind',
-            field=models.CharField(choices=[('proposal', 'Proposal'), ('response', 'Response'), ('meeting', 'Meeting'), ('accusation', 'Violation accusation')], editable=False, max_length=20),
-        ),
-        migrations.AlterField(
-            model_name='historicalproposal',
-            name='outcome',
-            field=models.CharField(choices=[('proposed', 'Proposed'), ('under_consideration', 'Under consideration'), ('accepted', 'Accepted'), ('partially_accepted', 'Partially accepted'), ('rejected', 'Rejected'), ('in_effect', 'In effect'), ('expired', 'Expired'), ('collapsed', 'Collapsed'), ('withdrawn', 'Withdrawn')], default='proposed', max_length=20),
-        ),
-        migrations.AlterField(
-            model_name='historicalresponse',
-            name='editorial_status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('published', 'Published'), ('retracted', 'Retracted')], default='draft', max_length=10),
-        ),
-        migrations.AlterField(
-            model_name='historicalresponse',
-            name='kind',
-            field=models.CharField(choices=[('proposal', 'Proposal'), ('response', 'Response'), ('meeting', 'Meeting'), ('accusation', 'Violation accusation')], editable=False, max_length=20),
-        ),
-        migrations.AlterField(
-            model_name='historicalresponse',
-            name='stance',
-            field=models.CharField(choices=[('accepted', 'Accepted'), ('rejected', 'Rejected'), ('welcomed', 'Welcomed'), ('considering', 'Considering'), ('conditional', 'Conditional'), ('dismissed', 'Dismissed'), ('countered', 'Countered')], max_length=15),
-        ),
-        migrations.AlterField(
-            model_name='historicalviolationaccusation',
-            name='editorial_status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('published', 'Published'), ('retracted', 'Retracted')], default='draft', max_length=10),
-        ),
-        migrations.AlterField(
-            model_name='historicalviolationaccusation',
-            name='kind',
-            field=models.CharField(choices=[('proposal', 'Proposal'), ('response', 'Response'), ('meeting', 'Meeting'), ('accusation', 'Violation accusation')], editable=False, max_length=20),
-        ),
-        migrations.AlterField(
-            model_name='participant',
-            name='actor',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='actors.actor'),
-        ),
-        migrations.AlterField(
-            model_name='proposal',
-            name='outcome',
-            field=models.CharField(choices=[('proposed', 'Proposed'), ('under_consideration', 'Under consideration'), ('accepted', 'Accepted'), ('partially_accepted', 'Partially accepted'), ('rejected', 'Rejected'), ('in_effect', 'In effect'), ('expired', 'Expired'), ('collapsed', 'Collapsed'), ('withdrawn', 'Withdrawn')], default='proposed', max_length=20),
-        ),
-        migrations.AlterField(
-            model_name='response',
-            name='stance',
-            field=models.CharField(choices=[('accepted', 'Accepted'), ('rejected', 'Rejected'), ('welcomed', 'Welcomed'), ('considering', 'Considering'), ('conditional', 'Conditional'), ('dismissed', 'Dismissed'), ('countered', 'Countered')], max_length=15),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='event',
+                    name='conflict',
+                    field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='events.conflict'),
+                ),
+                migrations.AlterField(
+                    model_name='event',
+                    name='editorial_status',
+                    field=models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('published', 'Published'), ('retracted', 'Retracted')], default='draft', max_length=10),
+                ),
+                migrations.AlterField(
+                    model_name='event',
+                    name='kind',
+                    field=models.CharField(choices=[('proposal', 'Proposal'), ('response', 'Response'), ('meeting', 'Meeting'), ('accusation', 'Violation accusation')], editable=False, max_length=20),
+                ),
+                migrations.AlterField(
+                    model_name='historicalmeeting',
+                    name='editorial_status',
+                    field=models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('published', 'Published'), ('retracted', 'Retracted')], default='draft', max_length=10),
+                ),
+                migrations.AlterField(
+                    model_name='historicalmeeting',
+                    name='kind',
+                    field=models.CharField(choices=[('proposal', 'Proposal'), ('response', 'Response'), ('meeting', 'Meeting'), ('accusation', 'Violation accusation')], editable=False, max_length=20),
+                ),
+                migrations.AlterField(
+                    model_name='historicalproposal',
+                    name='editorial_status',
+                    field=models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('published', 'Published'), ('retracted', 'Retracted')], default='draft', max_length=10),
+                ),
+                migrations.AlterField(
+                    model_name='historicalproposal',
+                    name='kind',
+                    field=models.CharField(choices=[('proposal', 'Proposal'), ('response', 'Response'), ('meeting', 'Meeting'), ('accusation', 'Violation accusation')], editable=False, max_length=20),
+                ),
+                migrations.AlterField(
+                    model_name='historicalproposal',
+                    name='outcome',
+                    field=models.CharField(choices=[('proposed', 'Proposed'), ('under_consideration', 'Under consideration'), ('accepted', 'Accepted'), ('partially_accepted', 'Partially accepted'), ('rejected', 'Rejected'), ('in_effect', 'In effect'), ('expired', 'Expired'), ('collapsed', 'Collapsed'), ('withdrawn', 'Withdrawn')], default='proposed', max_length=20),
+                ),
+                migrations.AlterField(
+                    model_name='historicalresponse',
+                    name='editorial_status',
+                    field=models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('published', 'Published'), ('retracted', 'Retracted')], default='draft', max_length=10),
+                ),
+                migrations.AlterField(
+                    model_name='historicalresponse',
+                    name='kind',
+                    field=models.CharField(choices=[('proposal', 'Proposal'), ('response', 'Response'), ('meeting', 'Meeting'), ('accusation', 'Violation accusation')], editable=False, max_length=20),
+                ),
+                migrations.AlterField(
+                    model_name='historicalresponse',
+                    name='stance',
+                    field=models.CharField(choices=[('accepted', 'Accepted'), ('rejected', 'Rejected'), ('welcomed', 'Welcomed'), ('considering', 'Considering'), ('conditional', 'Conditional'), ('dismissed', 'Dismissed'), ('countered', 'Countered')], max_length=15),
+                ),
+                migrations.AlterField(
+                    model_name='historicalviolationaccusation',
+                    name='editorial_status',
+                    field=models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('published', 'Published'), ('retracted', 'Retracted')], default='draft', max_length=10),
+                ),
+                migrations.AlterField(
+                    model_name='historicalviolationaccusation',
+                    name='kind',
+                    field=models.CharField(choices=[('proposal', 'Proposal'), ('response', 'Response'), ('meeting', 'Meeting'), ('accusation', 'Violation accusation')], editable=False, max_length=20),
+                ),
+                migrations.AlterField(
+                    model_name='participant',
+                    name='actor',
+                    field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='actors.actor'),
+                ),
+                migrations.AlterField(
+                    model_name='proposal',
+                    name='outcome',
+                    field=models.CharField(choices=[('proposed', 'Proposed'), ('under_consideration', 'Under consideration'), ('accepted', 'Accepted'), ('partially_accepted', 'Partially accepted'), ('rejected', 'Rejected'), ('in_effect', 'In effect'), ('expired', 'Expired'), ('collapsed', 'Collapsed'), ('withdrawn', 'Withdrawn')], default='proposed', max_length=20),
+                ),
+                migrations.AlterField(
+                    model_name='response',
+                    name='stance',
+                    field=models.CharField(choices=[('accepted', 'Accepted'), ('rejected', 'Rejected'), ('welcomed', 'Welcomed'), ('considering', 'Considering'), ('conditional', 'Conditional'), ('dismissed', 'Dismissed'), ('countered', 'Countered')], max_length=15),
+                ),
+            ],
+            database_operations=[
+                migrations.RunPython(drop_field_indexes, create_field_indexes),
+            ],
         ),
         migrations.AddIndex(
             model_name='event',
