@@ -1,7 +1,7 @@
 """The memory a whole export costs the server: ``events/export.csv`` of 200,000 events.
 
 Fills a PostgreSQL database (its name must contain "bench") with synthetic events — the
-generator of ``manage.py benchmark_api`` — unless it already holds some, serves the app with
+generator of ``manage.py generate_data`` — unless it already holds some, serves the app with
 gunicorn (one threaded worker as the Docker image runs it, ``DEBUG=False`` as in production),
 streams the export to /dev/null and samples the worker's resident memory (``VmRSS`` in /proc)
 every 0.2 s. It prints the rows, bytes and seconds of the export, the worker's CPU seconds (what
@@ -71,37 +71,32 @@ def drop_database(server: str, name: str) -> None:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-# Run in a child process with DATABASE_URL set: counts the events, fills the database when it
-# has none, and prints the number of published events (what an anonymous export streams).
+# Run in a child process with DATABASE_URL set: fills the database with ``manage.py
+# generate_data`` when it holds no events.
 FILL = """
-from django.db import connection
-from events.management.commands.benchmark_api import Command, Generator
+from django.core.management import call_command
 from events.models import Event
 if not Event.objects.exists():
-    Generator({events}, 1, lambda line: print(line, flush=True)).run()
-    Command()._analyze()
-print("published", Event.objects.published().count())
+    call_command("generate_data", events={events})
 """
 
 
 def fill(url: str, events: int) -> int:
     run_manage(url, "migrate", "--no-input", "-v", "0")
     started = time.perf_counter()
-    process = subprocess.Popen(
+    process = subprocess.run(
         [PYTHON, "manage.py", "shell", "-c", FILL.format(events=events)],
         cwd=ROOT,
         env={**os.environ, "DATABASE_URL": url, "DEBUG": "False", "SECRET_KEY": "bench"},
-        stdout=subprocess.PIPE,
-        text=True,
     )
-    published = 0
-    for line in process.stdout:
-        if line.startswith("published "):
-            published = int(line.split()[1])
-        else:
-            print(line.rstrip(), flush=True)
-    if process.wait() != 0:
+    if process.returncode != 0:
         raise SystemExit(f"Filling {url} failed.")
+    import psycopg
+
+    with psycopg.connect(url) as connection:
+        published = connection.execute(
+            "SELECT count(*) FROM events_event WHERE editorial_status = 'published'"
+        ).fetchone()[0]
     print(f"  ready in {time.perf_counter() - started:.0f} s: {published:,} published events")
     return published
 
