@@ -1,6 +1,6 @@
 """How a page's time grows with its depth: ``page=N`` (an offset) against the ``next`` cursor
-of the page before it, on the timeline of an existing database (e.g. one kept by
-``benchmark_api --keep``). Prints each depth's median time of both, in ms.
+of the page before it, on the timeline of an existing database (e.g. one filled by
+``manage.py generate_data``). Prints each depth's median time of both, in ms.
 
     DATABASE_URL=postgres://…/tracker_bench .venv/bin/python bench/deep_pages.py --repeat 5
 """
