@@ -813,6 +813,12 @@ def main() -> None:
     parser.add_argument("--sqlite", help="The SQLite copy (default: .bench/<database>.db).")
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
     parser.add_argument("--only", help="Ask only the questions whose name contains this.")
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        help="Leave out the questions whose name contains this (repeatable), e.g. 'admin search'.",
+    )
     parser.add_argument("--no-export", action="store_true", help="Skip the streamed export.")
     options = parser.parse_args()
     if "bench" not in options.database:
@@ -837,6 +843,7 @@ def main() -> None:
     asked = questions(params)
     if options.only:
         asked = [q for q in asked if options.only in q.name]
+    asked = [q for q in asked if not any(part in q.name for part in options.skip)]
     app = start_gunicorn(options.database_url, options.workers, options.threads)
     peer = None
     clients = None
