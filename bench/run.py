@@ -41,6 +41,8 @@ from urllib.parse import urlencode
 
 import psycopg
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 from bench import to_sqlite
 from bench.questions import Parameters, Question, export_question, pick_parameters, questions
@@ -261,6 +263,10 @@ def peer_url(database: str, question: Question, stream: bool = False) -> str:
 # ---------------------------------------------------------------- the clients
 
 
+# Other work on the machine stretches every figure: the report says how busy it was.
+LOAD_AT_START = os.getloadavg()
+
+
 class Clients:
     """One HTTP session and one PostgreSQL connection per thread (keep-alive, as a real
     client's)."""
@@ -278,6 +284,10 @@ class Clients:
         name = "editor" if signed_in else "analyst"
         if not hasattr(self.local, name):
             session = requests.Session()
+            # A server may close a keep-alive connection left idle between questions (uvicorn
+            # after 5 s): a GET that meets a closed connection is sent again on a new one.
+            retry = Retry(total=2, connect=2, read=2, status=0, allowed_methods=["GET"])
+            session.mount("http://", HTTPAdapter(max_retries=retry))
             if signed_in:
                 session.cookies.update(self.cookies)
             setattr(self.local, name, session)
@@ -704,7 +714,7 @@ def report(
         "",
         f"- Date: {started:%Y-%m-%d %H:%M} UTC; run took {seconds / 60:.1f} min",
         f"- Commit: {commit()}",
-        f"- Machine: {machine()} — shared with other work while measured",
+        f"- Machine: {machine()}; load average {LOAD_AT_START[0]:.1f} (1 min) when the run began",
         f"- Software: {versions(options.database_url)}",
         f"- gunicorn: {options.workers} workers × {options.threads} threads (gthread), "
         "DEBUG off, CONN_MAX_AGE 60; Datasette: --immutable, 4 SQL threads",
