@@ -19,6 +19,9 @@ from urllib.parse import urlencode
 PAGE = 50  # the API's default page size
 CSV_PAGE = 1000  # the API's largest page
 DEEP_PAGE = 200
+# The API's exact count limit (API_EXACT_COUNT_LIMIT, which bench/run.py sets to this): a
+# JSON page's count is exact up to it, null beyond.
+COUNT_LIMIT = 10_000
 
 # The tables a timeline row joins: its conflict, its kind's row, a response's responder.
 KIND_JOINS = """
@@ -81,13 +84,25 @@ KIND_EXTRA = {
 }
 
 
-def floor_page(where: str, limit: int, offset: int = 0, kind: str | None = None) -> str:
+def floor_page(
+    where: str, limit: int, offset: int = 0, kind: str | None = None, counted: bool = True
+) -> str:
     """One statement: the page of published events matching ``where`` (about ``e``), newest
-    first, as one JSON array built by PostgreSQL."""
+    first, built by PostgreSQL. ``counted`` (a JSON page): an object with the page's
+    ``count`` as the API gives it (exact up to COUNT_LIMIT rows, counted over that many plus
+    one at most, else null) and its ``results``; otherwise the array of rows (a CSV page,
+    which has no count)."""
     row = FLOOR_ROW
     if kind:
         row = f"({row}::jsonb || {KIND_EXTRA[kind]})"
-    return f"""SELECT COALESCE(json_agg({row} ORDER BY e.date DESC, e.id DESC), '[]')::text
+    rows = f"COALESCE(json_agg({row} ORDER BY e.date DESC, e.id DESC), '[]')"
+    if counted:
+        rows = f"""json_build_object('count', (
+            SELECT NULLIF(count(*), {COUNT_LIMIT + 1}) FROM (
+                SELECT 1 FROM events_event e
+                WHERE e.editorial_status = 'published' AND {where}
+                LIMIT {COUNT_LIMIT + 1}) AS capped), 'results', {rows})"""
+    return f"""SELECT {rows}::text
         FROM (SELECT e.id FROM events_event e
               WHERE e.editorial_status = 'published' AND {where}
               ORDER BY e.date DESC, e.id DESC LIMIT {limit} OFFSET {offset}) AS page
@@ -317,7 +332,7 @@ def questions(p: Parameters) -> list[Question]:
             name,
             path,
             "csv" if csv_page else "page",
-            floor_page(floor_where, limit, offset, kind),
+            floor_page(floor_where, limit, offset, kind, counted=not csv_page),
             params,
             peer_page(peer_where, limit, offset),
             params,

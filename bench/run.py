@@ -45,7 +45,14 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from bench import to_sqlite
-from bench.questions import Parameters, Question, export_question, pick_parameters, questions
+from bench.questions import (
+    COUNT_LIMIT,
+    Parameters,
+    Question,
+    export_question,
+    pick_parameters,
+    questions,
+)
 from bench.stats import first_difference, format_ms, format_ratio, percentile, ratio
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -175,6 +182,8 @@ def app_env(url: str) -> dict:
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(32),
         "ALLOWED_HOSTS": "127.0.0.1,testserver",
         "API_READ_REQUIRES_TOKEN": "False",
+        # The floor counts a page's rows up to the same limit (bench/questions.py).
+        "API_EXACT_COUNT_LIMIT": str(COUNT_LIMIT),
         "LOG_LEVEL": "WARNING",
         # Plain HTTP on the loopback: the admin's cookies are sent without TLS.
         "SESSION_COOKIE_SECURE": "False",
@@ -376,8 +385,16 @@ def api_answer(question: Question, body: bytes) -> list:
     return []
 
 
+def page_count(body) -> object:
+    """A JSON page's count (null above the exact count limit); None for anything else."""
+    data = json.loads(body)
+    return data.get("count") if isinstance(data, dict) else None
+
+
 def floor_answer(question: Question, text: str) -> list:
     rows = json.loads(text)
+    if isinstance(rows, dict):  # a counted page
+        rows = rows["results"]
     if question.answer in ("page", "csv"):
         return [row["id"] for row in rows]
     if question.answer == "counts":
@@ -412,14 +429,20 @@ def ask(question, app, peer, database, clients, repeat, concurrent_requests, bas
     calls = {"API": lambda: clients.get(api_url, signed_in)}
     # Warm-up, and the answers compared.
     started = time.perf_counter()
-    answer = api_answer(question, clients.get(api_url, signed_in))
+    body = clients.get(api_url, signed_in)
+    answer = api_answer(question, body)
     warm_up = time.perf_counter() - started
     result = Result(question, len(answer))
     if question.floor_sql:
         calls["floor"] = lambda: clients.sql(question.floor_sql, floor_params)
-        floor = floor_answer(question, clients.sql(question.floor_sql, floor_params))
+        text = clients.sql(question.floor_sql, floor_params)
+        floor = floor_answer(question, text)
         if difference := first_difference(answer, floor):
             result.mismatches.append(f"API vs floor {difference}")
+        if question.answer == "page" and page_count(body) != page_count(text):
+            result.mismatches.append(
+                f"API vs floor: count {page_count(body)} and {page_count(text)}"
+            )
     if question.peer_sql:
         url = peer.url(peer_url(database, question))
         calls["Datasette"] = lambda: clients.get(url)

@@ -295,18 +295,30 @@ class EventQuerySet(models.QuerySet):
         date (Russia matches Putin's proposals).
         """
         actor_ids = [a.pk if isinstance(a, Actor) else a for a in actors]
+        people = []
+        if include_affiliates:
+            # The people ever affiliated, read first (one small query): with the actors
+            # they are the list of ids the rows are looked up by (an index look-up the
+            # planner can cost); only theirs are checked against the affiliation's dates.
+            people = sorted(
+                set(
+                    Affiliation.objects.filter(organization__in=actor_ids).values_list(
+                        "person", flat=True
+                    )
+                )
+                - set(actor_ids)
+            )
 
         def matching(queryset, field, event_date):
-            condition = Q(**{f"{field}__in": actor_ids})
-            if include_affiliates:
-                # People ever affiliated narrow the rows first (an index look-up); only
-                # theirs are checked against the affiliation's dates.
-                people = Affiliation.objects.filter(organization__in=actor_ids).values("person")
-                on_the_day = Affiliation.objects.on(event_date).filter(
-                    organization__in=actor_ids, person=models.OuterRef(field)
-                )
-                condition |= Q(**{f"{field}__in": people}) & models.Exists(on_the_day)
-            return queryset.filter(condition)
+            if not people:
+                return queryset.filter(**{f"{field}__in": actor_ids})
+            on_the_day = Affiliation.objects.on(event_date).filter(
+                organization__in=actor_ids, person=models.OuterRef(field)
+            )
+            return queryset.filter(
+                Q(**{f"{field}__in": [*actor_ids, *people]}),
+                Q(**{f"{field}__in": actor_ids}) | models.Exists(on_the_day),
+            )
 
         participants = Participant.objects.filter(event=models.OuterRef("pk"))
         if roles is not None:
@@ -408,6 +420,19 @@ class Event(ConstraintErrorsOnFieldsMixin, models.Model):
             # varchar_pattern_ops twin for LIKE, which no query makes).
             models.Index(fields=["kind"], name="event_kind"),
             models.Index(fields=["editorial_status"], name="event_editorial_status"),
+            # The public lists: published rows in their default order, all and by conflict.
+            # A page reads its rows in index order, and the capped count is an index-only
+            # scan of the rows' ids.
+            models.Index(
+                fields=["-date", "-id"],
+                condition=Q(editorial_status="published"),
+                name="event_published_date",
+            ),
+            models.Index(
+                fields=["conflict", "-date", "-id"],
+                condition=Q(editorial_status="published"),
+                name="event_published_conflict",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -499,7 +524,10 @@ class Participant(ConstraintErrorsOnFieldsMixin, models.Model):
         ACCUSED = "accused", "Accused"
         DELEGATION = "delegation", "Delegation"
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="participants")
+    # Looked up through participant_unique_role (event first): no index of its own.
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="participants", db_index=False
+    )
     # Looked up through participant_actor_role (actor first): no index of its own.
     actor = models.ForeignKey(
         Actor, on_delete=models.PROTECT, related_name="participations", db_index=False
@@ -513,8 +541,9 @@ class Participant(ConstraintErrorsOnFieldsMixin, models.Model):
     class Meta:
         ordering = ["role", "id"]
         indexes = [
-            # Actor and role filters look events up by actor.
-            models.Index(fields=["actor", "role"], name="participant_actor_role"),
+            # Actor and role filters look events up by actor: the event's id is in the
+            # index, so that an actor's events are read from it alone.
+            models.Index(fields=["actor", "role", "event"], name="participant_actor_role"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -815,7 +844,10 @@ class Response(Event):
         COUNTERED = "countered", "Countered"
 
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="responses")
-    responder = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="responses")
+    # Looked up through response_responder (with the response's id): no index of its own.
+    responder = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, related_name="responses", db_index=False
+    )
     stance = models.CharField(max_length=15, choices=Stance)
     conditions = models.TextField(blank=True)
 
@@ -823,7 +855,11 @@ class Response(Event):
 
     class Meta:
         ordering = ["-date", "-pk"]
-        indexes = [models.Index(fields=["stance"], name="response_stance")]
+        indexes = [
+            models.Index(fields=["stance"], name="response_stance"),
+            # An actor's responses (actor filters) read from the index alone.
+            models.Index(fields=["responder", "event_ptr"], name="response_responder"),
+        ]
 
 
 class Meeting(Event):

@@ -7,8 +7,9 @@ filter. The filter classes and the strict checks of every parameter are ``lib.fi
 
 import django_filters
 from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.db import connections
-from django.db.models import BooleanField, F, Func, Q
+from django.db.models import BigIntegerField, BooleanField, F, Func, Q, Value
 
 from actors.models import Actor
 from lib.filters import (
@@ -120,6 +121,17 @@ class AnyOf(Func):
     template = "%(expressions)s)"
     arg_joiner = " = ANY("
     output_field = BooleanField()
+
+
+def with_ids(queryset, field: str, ids: list[int]):
+    """``queryset``'s rows whose ``field`` is one of ``ids``. On PostgreSQL the ids are one
+    array parameter (``= ANY(%s)``): a page's 1,000 ids as 1,000 placeholders cost more to
+    prepare and to parse than the query takes."""
+    if connections[queryset.db].vendor == "postgresql":
+        return queryset.filter(
+            AnyOf(F(field), Value(list(ids), output_field=ArrayField(BigIntegerField())))
+        )
+    return queryset.filter(**{f"{field}__in": ids})
 
 
 def in_effect_on(queryset, name, day):

@@ -78,6 +78,11 @@ class PageNumberPagination(pagination.BasePagination):
         if cursor is not None and page is not None:
             raise ValidationError({self.cursor_query_param: ["Give cursor or page, not both."]})
         self.queryset, self.keyset = queryset, Keyset(queryset)
+        # The list's rows before they were shaped into a page's columns (a view's
+        # ``listed``): counts and a numbered page's ids are read from it, without the
+        # joins the columns need.
+        listed = getattr(view, "listed", None)
+        self.listed = queryset if listed is None else listed
         self.count = None
         self.number = None
         if cursor is not None:
@@ -94,13 +99,13 @@ class PageNumberPagination(pagination.BasePagination):
 
     def _numbered_page(self, page, size):
         if page in self.last_page_strings:
-            self.count = self.queryset.count()
+            self.count = self.listed.count()
             number = max(1, math.ceil(self.count / size))
         else:
             number = number_param(self.request, self.page_query_param, MAX_ID) or 1
         self.number = number
         offset = (number - 1) * size
-        rows = list(self.keyset.ordered()[offset : offset + size + 1])
+        rows = list(self._rows_at(offset, size + 1))
         if not rows and number > 1:
             raise NotFound("Invalid page.")
         more = len(rows) > size
@@ -115,6 +120,16 @@ class PageNumberPagination(pagination.BasePagination):
         else:
             self.previous = replace_query_param(self._url(), self.page_query_param, number - 1)
         return rows
+
+    def _rows_at(self, offset: int, limit: int):
+        """``limit`` rows from ``offset``. Past the first page the ids are found first, by
+        themselves (from an index alone where one serves the order), and only those rows are
+        read whole: the skipped rows are never read."""
+        ordered = self.keyset.ordered()
+        if not offset or self.listed.query.distinct:
+            return ordered[offset : offset + limit]
+        ids = Keyset(self.listed).ordered().values("pk")[offset : offset + limit]
+        return ordered.filter(pk__in=ids)
 
     def _cursor_page(self, token, size):
         try:
@@ -154,12 +169,12 @@ class PageNumberPagination(pagination.BasePagination):
     def _counts(self) -> dict:
         if self.count is None:
             if self.exact:
-                self.count = self.queryset.count()
+                self.count = self.listed.count()
             else:
                 limit = exact_count_limit()
                 # Only the ids, only up to the limit: the page's joins and annotations are
                 # left out of the count.
-                counted = self.queryset.order_by().values("pk")[: limit + 1].count()
+                counted = self.listed.order_by().values("pk")[: limit + 1].count()
                 if counted > limit:
                     return {"count": None, "count_more_than": limit}
                 self.count = counted

@@ -25,6 +25,7 @@ from rest_framework.utils.serializer_helpers import ReturnList
 from ..codes import ACCUSATION_CODES, meeting_codes, proposal_codes, response_codes
 from ..models import KIND_MODELS, Citation, Event, Participant
 from .fields import RoleField
+from .filters import with_ids
 from .serializers import KIND_ENDPOINTS, CodesSerializer, TombstoneSerializer
 
 # What a tombstone shows, read for every row: a retracted row is one for the public.
@@ -256,12 +257,12 @@ class PageData:
             return
         if plan.roles:
             # Participants' order: role, then id (Participant.Meta.ordering), as prefetched.
-            rows = Participant.objects.filter(event_id__in=ids).order_by("role", "id")
+            rows = with_ids(Participant.objects, "event_id", ids).order_by("role", "id")
             for event_id, role, slug in rows.values_list("event_id", "role", "actor__slug"):
                 self.roles.setdefault(event_id, defaultdict(list))[role].append(slug)
         if plan.citations is not None:
             columns = plan.citation_columns
-            rows = Citation.objects.filter(event_id__in=ids).order_by("id")
+            rows = with_ids(Citation.objects, "event_id", ids).order_by("id")
             for values in rows.values_list("event_id", *[path for _, path, _ in columns]):
                 self.citations.setdefault(values[0], []).append(
                     {
@@ -278,7 +279,7 @@ class PageData:
                 f"-{other}__{key[1:]}" if key.startswith("-") else f"{other}__{key}"
                 for key in link.related_model._meta.ordering
             ]
-            rows = through.objects.filter(**{f"{own}__in": ids}).order_by(*ordering)
+            rows = with_ids(through.objects, f"{own}_id", ids).order_by(*ordering)
             found = self.links[source] = {}
             for event_id, linked in rows.values_list(f"{own}_id", f"{other}_id"):
                 found.setdefault(event_id, []).append(linked)

@@ -150,7 +150,10 @@ class EventViewSetMixin(FieldSelectionMixin, ExportMixin):
         plan = self.row_plan()
         if plan is None:
             return super().list(request, *args, **kwargs)
-        queryset = plan.values(self.filter_queryset(self.get_queryset()))
+        # The pagination counts and finds a numbered page's ids in the rows before their
+        # columns are chosen (no join for the columns' sake).
+        self.listed = self.filter_queryset(self.get_queryset())
+        queryset = plan.values(self.listed)
         page = self.paginate_queryset(queryset)
         if page is None:
             return APIResponse(plan.rows(queryset))

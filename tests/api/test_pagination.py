@@ -363,3 +363,58 @@ def test_an_empty_list_has_a_count_of_zero_and_no_links(client):
     body = client.get(f"{API}/events/").json()
 
     assert body == {"count": 0, "next": None, "previous": None, "results": []}
+
+
+def numbered(client, url: str, params: dict, size: int) -> list[int]:
+    """Every row's id, page after numbered page (``page=2, 3, …``) until a page has no next."""
+    seen, number = [], 1
+    while True:
+        response = client.get(url, {**params, "page_size": size, "page": number})
+        assert response.status_code == 200, response.content
+        body = response.json()
+        seen.extend(row["id"] for row in body["results"])
+        if body["next"] is None:
+            return seen
+        number += 1
+
+
+@pytest.mark.parametrize("ordering", [None, *ORDERINGS])
+def test_numbered_pages_hold_the_rows_of_the_list_in_its_order(client, ordering):
+    # Past the first page a numbered page finds its ids first, then reads their rows.
+    make_events(ProposalFactory, 9)
+    params = {"ordering": ordering} if ordering else {}
+
+    assert numbered(client, f"{API}/events/", params, 2) == one_page(
+        client, f"{API}/events/", params
+    )
+
+
+def test_numbered_pages_hold_tombstones_after_the_published_rows(client):
+    conflict = ConflictFactory(slug="war")
+    make_events(ProposalFactory, 5, conflict=conflict)
+    retracted = make_events(ProposalFactory, 4, conflict=conflict)
+    Event.objects.filter(pk__in=[e.pk for e in retracted]).update(editorial_status=RETRACTED)
+    params = {"updated_after": (timezone.now() - datetime.timedelta(hours=1)).isoformat()}
+
+    pages = numbered(client, f"{API}/proposals/", params, 2)
+
+    assert pages == one_page(client, f"{API}/proposals/", params)
+    assert set(pages[5:]) == {e.pk for e in retracted}
+
+
+def test_numbered_pages_of_a_filtered_list_hold_only_its_rows(client):
+    conflict = ConflictFactory(slug="war")
+    party = ActorFactory(slug="party")
+    events = make_events(ProposalFactory, 7, conflict=conflict)
+    for event in events[:5]:
+        ParticipantFactory(event=event, actor=party, role=Participant.Role.PROPOSER)
+    ParticipantFactory(event=events[0], actor=party, role=Participant.Role.ADDRESSEE)
+    make_events(ProposalFactory, 4, conflict=ConflictFactory(slug="other"))
+    params = {"actor": "party", "conflict": "war"}
+
+    pages = numbered(client, f"{API}/events/", params, 2)
+
+    assert pages == newest_first(events[:5])
+    assert client.get(f"{API}/events/", {**params, "page_size": 2, "page": 3}).json()[
+        "count"
+    ] == len(pages)
