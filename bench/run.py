@@ -7,11 +7,13 @@
 3. The published data is copied into a SQLite file (bench/to_sqlite.py) and served by
    Datasette (immutable, its SQL time limit raised to 60 s).
 4. Each analyst's question (bench/questions.py) is asked of the API, of the floor (one
-   hand-written PostgreSQL statement returning the same page as JSON, through psycopg) and of
+   hand-written PostgreSQL statement returning the same page as JSON, its count included,
+   through psycopg) and of
    Datasette (one ``?sql=`` query on its JSON or CSV API), by 1 and by 16 concurrent clients
    (threads, each with its own connection), after a warm-up; p50, p95 and requests/s of each.
-5. The three answers must hold the same ids in the same order (aggregates: the same cells);
-   otherwise MISMATCH is printed and the run exits non-zero.
+5. The three answers must hold the same ids in the same order (aggregates: the same cells),
+   and the API's and the floor's pages the same count; otherwise MISMATCH is printed and the
+   run exits non-zero.
 6. In-process (Django's test client): the queries of each API request at page sizes 50 and
    1000, and EXPLAIN of each; the plan of any query with a Seq Scan on events_event is printed.
 7. docs/benchmarks.md is written: machine, data sizes, date, commit, the tables, how to rerun.
@@ -731,9 +733,11 @@ def report(
         "Written by `make bench` (bench/run.py); rerun it to replace this page. The API is",
         "asked over HTTP; the *floor* is one hand-written PostgreSQL statement per question",
         "returning the same page as JSON built in the database (role lists and citations",
-        "included), through psycopg; the *peer* is Datasette serving a SQLite copy of the",
-        "published data (bench/to_sqlite.py, with indexes for these questions), asked one",
-        "`?sql=` query per question on its JSON (or CSV) API.",
+        "included; a JSON page's `count` too, exact up to the API's limit of",
+        f"{COUNT_LIMIT:,} rows as the API gives it), through psycopg; the *peer* is Datasette",
+        "serving a SQLite copy of the published data (bench/to_sqlite.py, with indexes for",
+        "these questions), asked one `?sql=` query per question on its JSON (or CSV) API,",
+        "which gives the rows without a count.",
         "",
         f"- Date: {started:%Y-%m-%d %H:%M} UTC; run took {seconds / 60:.1f} min",
         f"- Commit: {commit()}",

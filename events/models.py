@@ -428,8 +428,9 @@ class Event(ConstraintErrorsOnFieldsMixin, models.Model):
                 condition=Q(editorial_status="published"),
                 name="event_published_date",
             ),
+            # With the kind: a conflict's counts by kind and month from the index alone.
             models.Index(
-                fields=["conflict", "-date", "-id"],
+                fields=["conflict", "-date", "-id", "kind"],
                 condition=Q(editorial_status="published"),
                 name="event_published_conflict",
             ),

@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
             model_name="event",
             index=models.Index(
                 condition=models.Q(("editorial_status", "published")),
-                fields=["conflict", "-date", "-id"],
+                fields=["conflict", "-date", "-id", "kind"],
                 name="event_published_conflict",
             ),
         ),

@@ -92,3 +92,11 @@ def test_an_actors_events_are_looked_up_in_the_covering_indexes(events, params):
         assert re.search(r"Index Only Scan using participant_(actor|unique)_role", count), count
         # a response's responder takes part too
         assert "Index Only Scan using response_responder" in count, count
+
+
+def test_a_conflicts_counts_by_kind_and_month_read_the_published_conflict_index(events):
+    sqls = queries(f"{API}/conflicts/war/counts/", {})
+
+    counts = plan(one(sqls, r"GROUP BY"))
+
+    assert "Index Only Scan using event_published_conflict" in counts, counts
