@@ -10,7 +10,7 @@ POSTGRES_RUN := $(if $(DATABASE_URL),$(filter postgres%,$(DATABASE_URL)),yes)
 REPLICA_URLS := $(if $(POSTGRES_RUN),$(or $(DATABASE_REPLICA_URLS),$(TEST_REPLICA_URLS)))
 ARGS ?=
 
-.PHONY: run test test-sqlite install lint format migrations-check demo bench
+.PHONY: run test test-sqlite install lint format migrations-check demo bench load
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@echo "Setting up the virtual environment in $(VENV)..."
@@ -76,3 +76,16 @@ bench: $(VENV)/.bench-installed
 	$(PY) -m bench.run --server $(BENCH_SERVER) --database $(BENCH_DB) --events $(EVENTS) \
 		--repeat $(REPEAT) --concurrent-requests $(CONCURRENT_REQUESTS) \
 		--workers $(WORKERS) --threads $(THREADS) $(BENCH_ARGS)
+
+# Analysts and editors at once (bench/loadtest.py, locust headless) against gunicorn; writes
+# its section of docs/reliability.md. LOAD_DB is filled by generate_data and load_demo.
+LOAD_DB ?= tracker_bench_load
+LOAD_EVENTS ?= 100000
+USERS ?= 50
+DURATION ?= 60
+
+load: install
+	@scripts/ensure-postgres
+	$(PY) -m bench.loadtest --server $(BENCH_SERVER) --database $(LOAD_DB) \
+		--events $(LOAD_EVENTS) --users $(USERS) --duration $(DURATION) \
+		--workers $(WORKERS) --threads $(THREADS) --write
