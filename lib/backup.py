@@ -26,9 +26,9 @@ from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
+from django.db.models.fields import AutoFieldMixin
 
 from lib.dataversion import data_changed
 
@@ -103,6 +103,55 @@ def _json_value(value):
     return value
 
 
+def _has_sequence(model) -> bool:
+    return isinstance(model._meta.pk, AutoFieldMixin)
+
+
+def _sequence_values(connection) -> dict[str, int]:
+    """The last id each table's sequence gave (deleted rows' ids included)."""
+    values = {}
+    with connection.cursor() as cursor:
+        for model in exported_models():
+            if not _has_sequence(model):
+                continue
+            table, column = model._meta.db_table, model._meta.pk.column
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+                sequence = cursor.fetchone()[0]
+                if sequence is None:
+                    continue
+                # The name comes from PostgreSQL itself, quoted where it needs to be.
+                cursor.execute(f"SELECT last_value, is_called FROM {sequence}")
+                last_value, is_called = cursor.fetchone()
+                value = last_value if is_called else last_value - 1
+            elif connection.vendor == "sqlite":
+                cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+                row = cursor.fetchone()
+                value = row[0] if row else 0
+            else:
+                continue
+            if value > 0:
+                values[model._meta.label_lower] = value
+    return values
+
+
+def _set_sequence(connection, model, value: int) -> None:
+    """The table's next id is ``value`` + 1."""
+    table, column = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, %s), %s)", [table, column, value]
+            )
+        elif connection.vendor == "sqlite":
+            cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
+            cursor.execute(
+                "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, value]
+            )
+        else:
+            raise BackupError(f"id sequences of {connection.vendor} are not supported")
+
+
 def _applied_migrations(using: str) -> dict[str, list[str]]:
     applied: dict[str, list[str]] = {}
     for app, name in sorted(MigrationRecorder(connections[using]).applied_migrations()):
@@ -131,7 +180,11 @@ def export_records(
                 # One snapshot for every table: rows written meanwhile are all in or all out.
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         natural = {model: _natural_keys(model, using) for model in BY_NATURAL_KEY}
-        header = {"format": FORMAT, "migrations": _applied_migrations(using)}
+        header = {
+            "format": FORMAT,
+            "migrations": _applied_migrations(using),
+            "sequences": _sequence_values(connection),
+        }
         out.write(json.dumps(header, sort_keys=True) + "\n")
         for model in exported_models():
             label = model._meta.label_lower
@@ -196,6 +249,7 @@ class _Importer:
             for model in BY_NATURAL_KEY
         }
         self.counts: dict[str, int] = {}
+        self.sequences: dict[str, int] = {}
 
     def fail(self, number: int, message: str):
         raise BackupError(f"line {number}: {message}")
@@ -225,6 +279,12 @@ class _Importer:
                 "the export was written under migrations this database has not "
                 f"applied ({', '.join(missing)}): run manage.py migrate first",
             )
+        sequences = header.get("sequences") or {}
+        if not isinstance(sequences, dict) or not all(
+            isinstance(value, int) and not isinstance(value, bool) for value in sequences.values()
+        ):
+            self.fail(number, 'header field "sequences": expected {"app.model": last id, …}')
+        self.sequences = sequences
 
     def row(self, number: int, text: str) -> tuple[_Table, list]:
         try:
@@ -373,12 +433,22 @@ class _Importer:
         return 0
 
     def reset_sequences(self) -> None:
-        statements = self.connection.ops.sequence_reset_sql(
-            no_style(), [table.model for table in self.tables.values()]
-        )
-        with self.connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
+        """Each id sequence where the exported database's was (so that the ids of deleted
+        records, which their history keeps, are not given again), or past the largest
+        imported id if that is further."""
+        quote = self.connection.ops.quote_name
+        for table in self.tables.values():
+            model = table.model
+            if not _has_sequence(model):
+                continue
+            with self.connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT MAX({quote(model._meta.pk.column)}) FROM {quote(model._meta.db_table)}"
+                )
+                largest = cursor.fetchone()[0] or 0
+            value = max(largest, self.sequences.get(table.label, 0))
+            if value:
+                _set_sequence(self.connection, model, value)
 
 
 def _first_line(error: Exception) -> str:
