@@ -366,3 +366,8 @@ def test_a_group_unknown_to_the_database_is_named(tmp_path):
     write_lines(path, lines)
 
     import_fails(path, f'line {index + 1}: auth.user_groups field "group": no auth.group')
+
+
+def test_an_output_that_cannot_be_written_is_named(tmp_path):
+    with pytest.raises(CommandError, match="--output: .*No such file or directory"):
+        call_command("export", output=str(tmp_path / "missing" / "all.jsonl"), verbosity=0)

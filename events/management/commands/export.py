@@ -2,7 +2,7 @@
 
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from lib.backup import export_records
 
@@ -24,7 +24,11 @@ class Command(BaseCommand):
         progress = self.stderr.write if options["verbosity"] > 0 else None
         started = time.monotonic()
         if options["output"]:
-            with open(options["output"], "w", encoding="utf-8") as out:
+            try:
+                out = open(options["output"], "w", encoding="utf-8")
+            except OSError as error:
+                raise CommandError(f"--output: {error}") from error
+            with out:
                 counts = export_records(out, chunk_size=options["chunk_size"], progress=progress)
         else:
             counts = export_records(
