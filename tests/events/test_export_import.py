@@ -8,6 +8,7 @@ import json
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
+from django.core.management.color import no_style
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
@@ -94,6 +95,17 @@ def build_world():
     return deleted_id
 
 
+def empty_database():
+    """Every exported table emptied and its id sequence started again, as in a database that
+    was just migrated."""
+    delete_records()
+    tables = {model._meta.db_table for model in exported_models()}
+    sequences = [s for s in connection.introspection.sequence_list() if s["table"] in tables]
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_by_name_sql(no_style(), sequences):
+            cursor.execute(statement)
+
+
 def every_row():
     """Every row of every exported table, all columns, in id order."""
     rows = {}
@@ -141,7 +153,7 @@ def test_import_gives_back_every_row_of_every_table(tmp_path):
     path = tmp_path / "all.jsonl"
     progress = export(path)
 
-    delete_records()
+    empty_database()
     assert not any(table_counts().values())
     stdout = io.StringIO()
     call_command("import", str(path), stdout=stdout, stderr=io.StringIO())
@@ -173,7 +185,7 @@ def test_the_ids_go_on_after_the_largest_imported_one(tmp_path):
     path = tmp_path / "all.jsonl"
     export(path)
     largest = {m: m._base_manager.order_by("-pk").first().pk for m in (Actor, Meeting)}
-    delete_records()
+    empty_database()
     call_command("import", str(path), verbosity=0)
 
     assert ActorFactory().pk > largest[Actor]
@@ -238,7 +250,7 @@ def demo_file(tmp_path):
     call_command("load_demo", verbosity=0)
     path = tmp_path / "demo.jsonl"
     export(path)
-    delete_records()
+    empty_database()
     return path
 
 
@@ -291,14 +303,14 @@ def test_a_missing_field_is_named_unless_it_may_be_null(demo_file):
     call_command("import", str(demo_file), verbosity=0)
     assert Actor.objects.get(slug="ukraine").ucdp_actor_id == 7
 
-    delete_records()
+    empty_database()
     del line["fields"]["ucdp_actor_id"]  # may be null: accepted, null
     lines[index] = json.dumps(line)
     write_lines(demo_file, lines)
     call_command("import", str(demo_file), verbosity=0)
     assert Actor.objects.get(slug="ukraine").ucdp_actor_id is None
 
-    delete_records()
+    empty_database()
     del line["fields"]["name"]  # no default
     lines[index] = json.dumps(line)
     write_lines(demo_file, lines)
@@ -359,7 +371,7 @@ def test_a_group_unknown_to_the_database_is_named(tmp_path):
     UserFactory(username="rita", groups=[REVIEWERS])
     path = tmp_path / "users.jsonl"
     export(path)
-    delete_records()
+    empty_database()
     lines = lines_of(path)
     index = find_line(lines, "auth.user_groups")
     edit_line(lines, index, group=["Astrologers"])
