@@ -1,20 +1,21 @@
 """Every record as JSON Lines and back (``manage.py export`` and ``manage.py import``).
 
-The file's first line is a header (the format and the migrations the data was written under);
-every other line is one row of one table, ``{"model": "events.proposal", "pk": 7, "fields":
-{...}}``, with the columns of that table only: an event of a kind is an ``events.event`` line
-and an ``events.proposal`` line with the same pk, a meeting's produced proposals are
-``events.meeting_produced`` lines, each history table's rows are lines of their own (history
-ids included). Foreign keys are ids, except to the rows that migrations make (groups,
-permissions, content types), which are written by natural key because their ids may differ
-between two databases.
+The file's first line is a header (the format, the migrations the data was written under and
+each table's last id); every other line is one row of one table, ``{"model": "events.proposal",
+"pk": 7, "fields": {...}}``, with the columns of that table only: an event of a kind is an
+``events.event`` line and an ``events.proposal`` line with the same pk, a meeting's produced
+proposals are ``events.meeting_produced`` lines, each history table's rows are lines of
+their own (history ids included). Foreign keys are ids, except to the rows that migrations
+make (groups, permissions, content types), which are written by natural key because their ids
+may differ between two databases.
 
 Tables are written parents first (an event before its proposal, an actor before its aliases),
 the order the import inserts them in, so that the triggers of the migrations, which check rows
 as they are inserted, find what they look up. The export reads one snapshot (a repeatable-read
 transaction on PostgreSQL) through server-side cursors, a chunk at a time: memory stays
 constant whatever the size. The import writes everything in one transaction, with the ids of
-the file, checks every foreign key, and moves the id sequences past the imported ids.
+the file, checks every foreign key, and sets each id sequence where the exported database's
+was (or past the largest imported id).
 """
 
 import datetime
@@ -34,15 +35,15 @@ from lib.dataversion import data_changed
 
 FORMAT = "ceasefire-tracker-export/1"
 
-# The apps whose rows are exported, and the models of theirs that are not: rows made by
-# migrations (groups, permissions) and sessions, which a restore does not need.
+# The apps whose rows are exported (not sessions, which a restore does not need), and the
+# models of theirs that are not: rows made by migrations.
 EXPORTED_APPS = ("auth", "authtoken", "admin", "actors", "events")
 NOT_EXPORTED = {"auth.group", "auth.group_permissions", "auth.permission"}
 
 # Foreign keys to these are written as natural keys (their ids depend on the database).
 BY_NATURAL_KEY = (Group, Permission, ContentType)
 
-# A line naming an unknown model, field or value fails the import; so does a database error.
+# Where progress messages go (stderr in the commands), or None.
 Progress = Callable[[str], None] | None
 
 
