@@ -1,5 +1,7 @@
-"""Requests refused before they reach a view."""
+"""Requests refused before they reach a view, and CORS for the API's reads."""
 
+from corsheaders.middleware import CorsMiddleware
+from django.conf import settings
 from django.http import HttpResponseBadRequest
 
 
@@ -17,3 +19,15 @@ class RejectNulCharactersMiddleware:
         ):
             return HttpResponseBadRequest("NUL characters are not allowed in URLs.")
         return self.get_response(request)
+
+
+class ReadOnlyCorsMiddleware(CorsMiddleware):
+    """django-cors-headers for reading the API from other sites' pages: CORS headers only on
+    the methods of ``CORS_ALLOW_METHODS`` and on the preflights that ask for one of them. Any
+    other request gets none, so a browser refuses to send it from another origin."""
+
+    def is_enabled(self, request) -> bool:
+        method = request.method
+        if method == "OPTIONS" and "access-control-request-method" in request.headers:
+            method = request.headers["access-control-request-method"].upper()
+        return method in settings.CORS_ALLOW_METHODS and super().is_enabled(request)

@@ -46,3 +46,12 @@ def reads_from_the_primary(request, settings):
     databases = (marker.kwargs.get("databases") if marker else None) or ()
     if databases != "__all__" and "replica" not in databases:
         settings.DATABASE_READ_REPLICAS = []
+
+
+@pytest.fixture(autouse=True)
+def no_rate_limits(settings):
+    """The suite makes many requests as one client: no throttle and no login lockout, except
+    in the tests about them (tests/api/test_throttling.py, tests/admin/test_login_lockout.py).
+    The lockout needs the request in ``authenticate()``, which ``Client.login`` does not pass."""
+    settings.API_THROTTLE_RATES = {"anon": None, "user": None}
+    settings.AXES_ENABLED = False

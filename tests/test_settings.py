@@ -5,6 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from lib.rates import parse_rate
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -120,3 +124,101 @@ def test_the_max_replica_lag_is_a_whole_number_of_seconds():
         shown="settings.DATABASE_REPLICA_MAX_LAG", DATABASE_REPLICA_MAX_LAG="0"
     )
     assert output.strip() == "0"
+
+
+LIMITS = (
+    "settings.API_THROTTLE_RATES, settings.LOGIN_FAILURE_LIMIT, settings.AXES_FAILURE_LIMIT, "
+    "settings.AXES_COOLOFF_TIME, settings.CORS_ALLOWED_ORIGINS, settings.PROXY_COUNT"
+)
+LIMIT_VARIABLES = (
+    "API_THROTTLE_ANON",
+    "API_THROTTLE_USER",
+    "LOGIN_FAILURE_LIMIT",
+    "LOGIN_COOLOFF_MINUTES",
+    "CORS_ALLOWED_ORIGINS",
+    "PROXY_COUNT",
+)
+
+
+def test_rate_limits_lockout_and_cors_defaults():
+    code, output = load_settings(unset=LIMIT_VARIABLES, shown=LIMITS)
+    assert code == 0, output
+    assert output.strip() == ("{'anon': (60, 60), 'user': (600, 60)} 5 5 0:15:00 [] 0")
+
+
+def test_rate_limits_lockout_and_cors_from_the_environment():
+    code, output = load_settings(
+        shown=LIMITS,
+        API_THROTTLE_ANON="100/hour",
+        API_THROTTLE_USER="off",
+        LOGIN_FAILURE_LIMIT="3",
+        LOGIN_COOLOFF_MINUTES="1",
+        CORS_ALLOWED_ORIGINS="https://notebook.example.org, http://localhost:8888",
+        PROXY_COUNT="1",
+    )
+    assert code == 0, output
+    assert output.strip() == (
+        "{'anon': (100, 3600), 'user': None} 3 3 0:01:00 "
+        "['https://notebook.example.org', 'http://localhost:8888'] 1"
+    )
+
+
+@pytest.mark.parametrize(
+    "name, value, message",
+    [
+        (
+            "API_THROTTLE_ANON",
+            "fast",
+            "API_THROTTLE_ANON must be a number of requests per period such as 60/min",
+        ),
+        ("LOGIN_FAILURE_LIMIT", "0", "LOGIN_FAILURE_LIMIT must be a whole number from 1"),
+        ("LOGIN_COOLOFF_MINUTES", "soon", "LOGIN_COOLOFF_MINUTES must be a whole number from 1"),
+        (
+            "CORS_ALLOWED_ORIGINS",
+            "notebook.example.org",
+            "CORS_ALLOWED_ORIGINS must list origins such as https://example.org, "
+            "not 'notebook.example.org'",
+        ),
+        (
+            "CORS_ALLOWED_ORIGINS",
+            "https://example.org/",
+            "CORS_ALLOWED_ORIGINS must list origins such as https://example.org, "
+            "not 'https://example.org/'",
+        ),
+    ],
+)
+def test_limits_refuse_what_they_cannot_parse(name, value, message):
+    code, output = load_settings(**{name: value})
+    assert code != 0
+    assert message in output
+
+
+@pytest.mark.parametrize(
+    "value, rate",
+    [
+        ("1/s", (1, 1)),
+        ("2/sec", (2, 1)),
+        ("3/second", (3, 1)),
+        ("60/m", (60, 60)),
+        ("60/min", (60, 60)),
+        ("60/minute", (60, 60)),
+        ("100/h", (100, 3600)),
+        ("100/hour", (100, 3600)),
+        ("1000/d", (1000, 86400)),
+        ("1000/day", (1000, 86400)),
+        (" 60/min ", (60, 60)),
+        ("off", None),
+        ("", None),
+        ("  ", None),
+    ],
+)
+def test_every_spelling_of_a_rate(value, rate):
+    assert parse_rate("API_THROTTLE_ANON", value) == rate
+
+
+@pytest.mark.parametrize(
+    "value", ["60", "0/min", "-1/min", "60/minutes", "60/Min", "60/ min", "x/min", "6O/min", "OFF"]
+)
+def test_a_rate_that_is_not_one_is_an_error_naming_the_variable(value):
+    with pytest.raises(ValueError, match=f"API_THROTTLE_USER must be .* not {value!r}"):
+        parse_rate("API_THROTTLE_USER", value)

@@ -6,10 +6,14 @@ Secrets may also be read from ``NAME_FILE`` (Docker secrets).
 """
 
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from lib.rates import parse_rate
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -40,6 +44,14 @@ def envint(name: str, default: str, minimum: int = 0) -> int:
     return int(value)
 
 
+def envrate(name: str, default: str) -> tuple[int, int] | None:
+    """A rate such as ``60/min`` as (requests, seconds); None for ``off`` or empty."""
+    try:
+        return parse_rate(name, os.environ.get(name, default))
+    except ValueError as error:
+        raise ImproperlyConfigured(str(error)) from None
+
+
 DEBUG = envbool("DEBUG", "True")
 SECRET_KEY = envsecret("SECRET_KEY")
 if not SECRET_KEY:
@@ -65,6 +77,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
+    "corsheaders",
     "actors",
     "events",
     "bench",
@@ -72,6 +86,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that answers: a refusal or a 429 carries the CORS headers too.
+    "lib.middleware.ReadOnlyCorsMiddleware",
+    "lib.throttling.RateLimitHeadersMiddleware",
     "lib.middleware.RejectNulCharactersMiddleware",
     "lib.replicas.ReplicaMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -84,6 +101,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its page (lib/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -155,6 +174,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Logins that check a password (the admin's, the browsable API's /api-auth/login/) lock out
+# after LOGIN_FAILURE_LIMIT failures in a row for one username from one address, for
+# LOGIN_COOLOFF_MINUTES counted from the last attempt (django-axes; docs/reliability.md).
+# Tokens are not passwords: a bad token is a 401 and locks nothing.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5", minimum=1)
+LOGIN_COOLOFF_MINUTES = envint("LOGIN_COOLOFF_MINUTES", "15", minimum=1)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "lib.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "lib.throttling.client_ip"
+AXES_VERBOSE = False
+# Reverse proxies in front of the app that append the client's address to X-Forwarded-For:
+# with 0 the client is REMOTE_ADDR and X-Forwarded-For is ignored (a client can write it).
+PROXY_COUNT = envint("PROXY_COUNT", "0")
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -215,12 +255,44 @@ API_MAX_JSON_DEPTH = envint("API_MAX_JSON_DEPTH", "32", minimum=1)
 # The largest file the sources' admin upload (Import sources) takes; the command has no limit.
 SOURCE_IMPORT_MAX_BYTES = envint("SOURCE_IMPORT_MAX_MB", "5", minimum=1) * 1024 * 1024
 
+# Requests per period (60/min; periods s, sec, second, m, min, minute, h, hour, d, day) of an
+# anonymous client (by address) and of each user with a token or a session; "off" or empty: no
+# limit. Counted in the default cache (lib/throttling.py).
+API_THROTTLE_RATES = {
+    "anon": envrate("API_THROTTLE_ANON", "60/min"),
+    "user": envrate("API_THROTTLE_USER", "600/min"),
+}
+
+# Other sites' pages may read the API (GET, HEAD and their preflights, under /api/ only) from
+# these origins: scheme://host[:port], comma-separated; none by default.
+CORS_ALLOWED_ORIGINS = envlist("CORS_ALLOWED_ORIGINS", "")
+for origin in CORS_ALLOWED_ORIGINS:
+    if not re.fullmatch(r"https?://[^/?#\s]+", origin):
+        raise ImproperlyConfigured(
+            f"CORS_ALLOWED_ORIGINS must list origins such as https://example.org, not {origin!r}"
+        )
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+# Readable by the page's script: where the client stands with the limits, the validators.
+CORS_EXPOSE_HEADERS = [
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "Retry-After",
+    "ETag",
+]
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["events.api.permissions.ReadPublishedWriteWithModelPerms"],
+    # Rates in API_THROTTLE_RATES, read per request.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "lib.throttling.AnonRateThrottle",
+        "lib.throttling.UserRateThrottle",
+    ],
     # DRF's defaults, with a JSON parser that refuses bodies nested too deeply.
     "DEFAULT_PARSER_CLASSES": [
         "lib.parsers.DepthLimitedJSONParser",
