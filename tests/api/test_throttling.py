@@ -165,6 +165,8 @@ def test_exports_and_the_schema_are_counted_too(client, rates, clock):
 
 
 def test_off_means_no_limit_and_no_headers(client, rates, clock):
+    rates(anon=(1, 60))
+    assert [client.get(URL).status_code for _ in range(2)] == [200, 429]
     rates(anon=None, user=None)
     responses = [client.get(URL) for _ in range(5)]
     assert [response.status_code for response in responses] == [200] * 5
@@ -172,7 +174,9 @@ def test_off_means_no_limit_and_no_headers(client, rates, clock):
 
 
 def test_pages_outside_the_api_are_not_counted(client, rates, clock):
-    rates(anon=(1, 60))
-    assert client.get("/admin/login/").status_code == 200
-    assert client.get("/admin/login/").status_code == 200
-    assert headers(client.get("/admin/login/")) == (None, None, None)
+    rates(anon=(2, 60))
+    for _ in range(3):
+        page = client.get("/admin/login/")
+        assert page.status_code == 200
+        assert headers(page) == (None, None, None)
+    assert headers(client.get(URL)) == ("2", "1", "60")
