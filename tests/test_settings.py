@@ -140,27 +140,29 @@ LIMIT_VARIABLES = (
 )
 
 
-def test_rate_limits_lockout_and_cors_defaults():
-    code, output = load_settings(unset=LIMIT_VARIABLES, shown=LIMITS)
+@pytest.mark.parametrize(
+    "environment, shown",
+    [
+        ({}, "{'anon': (60, 60), 'user': (600, 60)} 5 5 0:15:00 [] 0"),
+        (
+            {
+                "API_THROTTLE_ANON": "100/hour",
+                "API_THROTTLE_USER": "off",
+                "LOGIN_FAILURE_LIMIT": "3",
+                "LOGIN_COOLOFF_MINUTES": "1",
+                "CORS_ALLOWED_ORIGINS": "https://notebook.example.org, http://localhost:8888",
+                "PROXY_COUNT": "1",
+            },
+            "{'anon': (100, 3600), 'user': None} 3 3 0:01:00 "
+            "['https://notebook.example.org', 'http://localhost:8888'] 1",
+        ),
+    ],
+    ids=["defaults", "from-the-environment"],
+)
+def test_rate_limits_lockout_and_cors_settings(environment, shown):
+    code, output = load_settings(unset=LIMIT_VARIABLES, shown=LIMITS, **environment)
     assert code == 0, output
-    assert output.strip() == ("{'anon': (60, 60), 'user': (600, 60)} 5 5 0:15:00 [] 0")
-
-
-def test_rate_limits_lockout_and_cors_from_the_environment():
-    code, output = load_settings(
-        shown=LIMITS,
-        API_THROTTLE_ANON="100/hour",
-        API_THROTTLE_USER="off",
-        LOGIN_FAILURE_LIMIT="3",
-        LOGIN_COOLOFF_MINUTES="1",
-        CORS_ALLOWED_ORIGINS="https://notebook.example.org, http://localhost:8888",
-        PROXY_COUNT="1",
-    )
-    assert code == 0, output
-    assert output.strip() == (
-        "{'anon': (100, 3600), 'user': None} 3 3 0:01:00 "
-        "['https://notebook.example.org', 'http://localhost:8888'] 1"
-    )
+    assert output.strip() == shown
 
 
 @pytest.mark.parametrize(
