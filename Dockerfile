@@ -25,8 +25,10 @@ USER app
 
 EXPOSE 8000
 
-# Follows BIND (default 0.0.0.0:8000) so the check still works when the port is changed.
+# Ready: the process answers and reaches the database (/readyz, exempt from the HTTPS redirect;
+# /healthz answers without the database). Follows BIND (default 0.0.0.0:8000) so the check
+# still works when the port is changed.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request; port = os.environ.get('BIND', ':8000').rsplit(':', 1)[1]; urllib.request.urlopen(f'http://127.0.0.1:{port}/admin/login/', timeout=4)"]
+    CMD ["python", "-c", "import os, urllib.request; port = os.environ.get('BIND', ':8000').rsplit(':', 1)[1]; urllib.request.urlopen(f'http://127.0.0.1:{port}/readyz', timeout=4)"]
 
 ENTRYPOINT ["docker/entrypoint.sh"]

@@ -142,6 +142,9 @@ class Server:
             "SECRET_KEY": secrets.token_urlsafe(32),
             "ALLOWED_HOSTS": "127.0.0.1",
             "LOG_LEVEL": "WARNING",
+            # Plain HTTP on the loopback: no redirect to https://.
+            "SECURE_SSL_REDIRECT": "False",
+            "SECURE_HSTS_SECONDS": "0",
         }
         self.process = subprocess.Popen(
             [

@@ -190,7 +190,10 @@ def app_env(url: str) -> dict:
         # The floor counts a page's rows up to the same limit (bench/questions.py).
         "API_EXACT_COUNT_LIMIT": str(COUNT_LIMIT),
         "LOG_LEVEL": "WARNING",
-        # Plain HTTP on the loopback: the admin's cookies are sent without TLS.
+        # Plain HTTP on the loopback: no redirect to https://, no HSTS, and the admin's cookies
+        # are sent without TLS.
+        "SECURE_SSL_REDIRECT": "False",
+        "SECURE_HSTS_SECONDS": "0",
         "SESSION_COOKIE_SECURE": "False",
         "CSRF_COOKIE_SECURE": "False",
         # The admin's pages need the collected static files' manifest (DEBUG off).

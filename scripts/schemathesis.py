@@ -184,6 +184,10 @@ def main() -> int:
                 # Thousands of requests from one client: no rate limit.
                 "API_THROTTLE_ANON": "off",
                 "API_THROTTLE_USER": "off",
+                # Plain HTTP on the loopback, also when DEBUG=False is exported: no redirect
+                # to https://, no HSTS.
+                "SECURE_SSL_REDIRECT": "False",
+                "SECURE_HSTS_SECONDS": "0",
             }
             manage(env, "migrate", "--noinput")
             manage(env, "load_demo")

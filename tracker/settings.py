@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from lib.rates import parse_rate
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "simple_history",
     "axes",
     "corsheaders",
@@ -85,10 +87,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response, redirects and errors included, carries the request id.
+    "lib.requestid.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before anything that answers: a refusal or a 429 carries the CORS headers too.
     "lib.middleware.ReadOnlyCorsMiddleware",
     "lib.throttling.RateLimitHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
     "lib.middleware.RejectNulCharactersMiddleware",
     "lib.replicas.ReplicaMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -215,11 +220,46 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Behind a TLS-terminating proxy in production.
-if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", "True")
-    CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", "True")
+# HTTPS: on by default when DEBUG is off; each switch can be turned off for a trial over plain
+# HTTP (.env.example). HSTS tells browsers to use HTTPS only, for SECURE_HSTS_SECONDS.
+PRODUCTION_DEFAULT = "False" if DEBUG else "True"
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", PRODUCTION_DEFAULT)
+# The container and load-balancer probes ask over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION_DEFAULT)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", PRODUCTION_DEFAULT)
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", PRODUCTION_DEFAULT)
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", PRODUCTION_DEFAULT)
+# Trusted only when configured: the header a TLS-terminating proxy sets to "https", e.g.
+# SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto. Without a proxy that overwrites it, any client
+# could claim HTTPS with it.
+_proxy_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
+if _proxy_header:
+    if not re.fullmatch(r"[A-Za-z0-9]+(-[A-Za-z0-9]+)*", _proxy_header):
+        raise ImproperlyConfigured(
+            f"SECURE_PROXY_SSL_HEADER must be a header name such as X-Forwarded-Proto, "
+            f"not {_proxy_header!r}"
+        )
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_header.upper().replace("-", "_"), "https")
+
+# Content Security Policy (django-csp): scripts, styles, images and fonts from this site only,
+# no inline scripts or style attributes (lib/contentpolicy.py: the few pages allowed inline
+# styles).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # The data version (lib/dataversion.py) and the cached aggregates live in the default cache:
 # Redis when REDIS_URL is set (shared by every process: needed with more than one), else local
@@ -304,7 +344,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "lib.contentpolicy.BrowsableAPIRendererWithInlineStyles",
         "events.api.renderers.FlatCSVRenderer",
     ],
     "DEFAULT_SCHEMA_CLASS": "lib.schema.AutoSchema",
@@ -339,9 +379,21 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# Every record logged while a request is handled names its id (lib/requestid.py), the one its
+# response gives in X-Request-ID; "-" outside a request.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "lib.requestid.RequestIdFilter"}},
+    "formatters": {
+        "request_id": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "request_id",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

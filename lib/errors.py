@@ -1,0 +1,54 @@
+"""Django's error views, answering in the API's error shape (``{"detail": …}``) under /api/
+and with the usual HTML pages elsewhere (the admin, the docs' pages)."""
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import JsonResponse
+from django.views import defaults
+
+from lib.requestid import current_request_id
+
+logger = logging.getLogger(__name__)
+API_PREFIX = "/api/"
+
+
+def is_api_request(request) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def json_error(detail: str, status: int) -> JsonResponse:
+    return JsonResponse({"detail": detail}, status=status)
+
+
+def bad_request(request, exception=None):
+    if not is_api_request(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        detail = (
+            "The request body is too large: at most "
+            f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes are accepted."
+        )
+    elif isinstance(exception, TooManyFieldsSent):
+        detail = f"Too many fields: at most {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}."
+    elif isinstance(exception, TooManyFilesSent):
+        detail = f"Too many files: at most {settings.DATA_UPLOAD_MAX_NUMBER_FILES}."
+    else:
+        detail = "Bad request."
+    return json_error(detail, 400)
+
+
+def page_not_found(request, exception=None):
+    if not is_api_request(request):
+        return defaults.page_not_found(request, exception)
+    return json_error(f"Not found: {request.path}", 404)
+
+
+def server_error(request):
+    request_id = current_request_id() or "-"
+    # Django has logged the traceback (django.request); this line ties it to the answer.
+    logger.error("Answered 500 to %s %s (request id %s)", request.method, request.path, request_id)
+    if not is_api_request(request):
+        return defaults.server_error(request)
+    return json_error(f"Server error. Quote request id {request_id} when reporting it.", status=500)
