@@ -33,11 +33,13 @@ if [ "$#" -gt 0 ]; then
 fi
 
 # Threaded workers: a worker's heartbeat goes on while a thread streams a long download (a
-# whole export), so gunicorn's timeout stops hung workers without cutting exports short.
+# whole export), so gunicorn's timeout stops hung workers without cutting exports short. The
+# access log ends with the response's X-Request-ID, the id the application's log lines show.
 exec gunicorn tracker.wsgi:application \
     --bind "${BIND:-0.0.0.0:8000}" \
     --workers "${GUNICORN_WORKERS:-2}" \
     --worker-class gthread \
     --threads "${GUNICORN_THREADS:-4}" \
     --timeout "${GUNICORN_TIMEOUT:-30}" \
-    --access-logfile -
+    --access-logfile - \
+    --access-logformat '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %({x-request-id}o)s'

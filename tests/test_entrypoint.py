@@ -27,9 +27,12 @@ import pytest
 import yaml
 from django.conf import settings
 
+from tests.compose import compose_environment
+
 ROOT = Path(__file__).resolve().parent.parent
 ENTRYPOINT = ROOT / "docker" / "entrypoint.sh"
 START_TIMEOUT = 60  # seconds for migrate + collectstatic + gunicorn to answer
+SECRETS = {"SECRET_KEY": "a-secret-key", "POSTGRES_PASSWORD": "a-password"}
 
 
 def _is_postgresql() -> bool:
@@ -189,6 +192,8 @@ def test_entrypoint_migrates_collects_static_and_serves_the_admin(entrypoint_dat
     if entrypoint_database.startswith("postgres"):
         assert "is ready." in output  # waited for the server before migrating
     assert "Booting worker" in output
+    # The access log names each response's request id.
+    assert re.search(r'"GET /readyz HTTP/1\.1" 200 .* [0-9a-f]{32}$', output, re.M), output
 
 
 def test_wait_for_db_gives_up_with_a_clear_message(tmp_path):
@@ -280,7 +285,8 @@ def test_compose_starts_web_after_a_healthy_postgres_with_a_named_volume():
     }
     assert "8000:8000" in web["ports"]
     environment = web["environment"]
-    assert urlsplit(environment["DATABASE_URL"]).hostname == "db"
+    interpolated = compose_environment("web", SECRETS)
+    assert urlsplit(interpolated["DATABASE_URL"]).hostname == "db"
     # No built-in secret: compose refuses to start without them.
     assert environment["SECRET_KEY"].startswith("${SECRET_KEY:?")
     assert "${POSTGRES_PASSWORD:?" in environment["DATABASE_URL"]
@@ -331,8 +337,9 @@ def test_compose_scale_profile_reads_from_a_streaming_replica_behind_a_proxy():
     web = services["web-read"]
     assert web["deploy"]["replicas"] >= 2
     assert web["depends_on"]["web"] == {"condition": "service_healthy"}  # web migrated
-    assert urlsplit(web["environment"]["DATABASE_URL"]).hostname == "db"
-    assert urlsplit(web["environment"]["DATABASE_REPLICA_URLS"]).hostname == "db-replica"
+    interpolated = compose_environment("web-read", SECRETS)
+    assert urlsplit(interpolated["DATABASE_URL"]).hostname == "db"
+    assert urlsplit(interpolated["DATABASE_REPLICA_URLS"]).hostname == "db-replica"
     assert web["environment"]["LOAD_DEMO"] == "false"
     # The same shared cache as web: a write there changes the validators served here.
     assert web["environment"]["REDIS_URL"] == services["web"]["environment"]["REDIS_URL"]

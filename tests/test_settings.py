@@ -1,6 +1,8 @@
 """Settings come from the environment and refuse what they cannot parse."""
 
 import os
+import re
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from lib.rates import parse_rate
+from tests.compose import compose_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -224,3 +227,160 @@ def test_every_spelling_of_a_rate(value, rate):
 def test_a_rate_that_is_not_one_is_an_error_naming_the_variable(value):
     with pytest.raises(ValueError, match=f"API_THROTTLE_USER must be .* not {value!r}"):
         parse_rate("API_THROTTLE_USER", value)
+
+
+# --- HTTPS, HSTS and the proxy's header -------------------------------------------------------
+
+HTTPS = (
+    "settings.SECURE_SSL_REDIRECT, settings.SECURE_HSTS_SECONDS, "
+    "settings.SECURE_HSTS_INCLUDE_SUBDOMAINS, settings.SECURE_HSTS_PRELOAD, "
+    "settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, "
+    "getattr(settings, 'SECURE_PROXY_SSL_HEADER', None)"
+)
+BOOLEAN_SWITCHES = [
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+]
+HTTPS_SWITCHES = [*BOOLEAN_SWITCHES, "SECURE_HSTS_SECONDS", "SECURE_PROXY_SSL_HEADER"]
+
+
+def test_https_is_on_by_default_when_debug_is_off():
+    code, output = load_settings(
+        unset=HTTPS_SWITCHES, shown=HTTPS, DEBUG="False", SECRET_KEY="s" * 50
+    )
+    assert code == 0, output
+    assert output.strip() == "True 31536000 True True True True None"
+
+
+def test_https_is_off_by_default_in_development():
+    code, output = load_settings(unset=HTTPS_SWITCHES, shown=HTTPS)
+    assert code == 0, output
+    assert output.strip() == "False 0 False False False False None"
+
+
+@pytest.mark.parametrize(
+    ("spelling", "value"),
+    [("True", True), ("true", True), ("1", True), ("False", False), ("false", False), ("0", False)],
+)
+def test_the_https_switches_take_every_boolean_spelling(spelling, value):
+    switches = dict.fromkeys(BOOLEAN_SWITCHES, spelling)
+    code, output = load_settings(
+        unset=HTTPS_SWITCHES, shown=HTTPS, DEBUG="False", SECRET_KEY="s" * 50, **switches
+    )
+    assert code == 0, output
+    assert output.strip() == f"{value} 31536000 {value} {value} {value} {value} None"
+
+
+@pytest.mark.parametrize("name", BOOLEAN_SWITCHES)
+def test_a_typo_in_an_https_switch_is_an_error(name):
+    code, output = load_settings(DEBUG="False", SECRET_KEY="s" * 50, **{name: "yes"})
+    assert code != 0
+    assert f"{name} must be True or False, not 'yes'" in output
+
+
+def test_hsts_seconds_is_a_whole_number_from_zero():
+    code, output = load_settings(shown=HTTPS, SECURE_HSTS_SECONDS="a year")
+    assert code != 0
+    assert "SECURE_HSTS_SECONDS must be a whole number from 0, not 'a year'" in output
+    code, output = load_settings(shown=HTTPS, SECURE_HSTS_SECONDS="-1")
+    assert code != 0
+    assert "SECURE_HSTS_SECONDS must be a whole number from 0, not '-1'" in output
+    code, output = load_settings(shown="settings.SECURE_HSTS_SECONDS", SECURE_HSTS_SECONDS="0")
+    assert output.strip() == "0"
+    code, output = load_settings(shown="settings.SECURE_HSTS_SECONDS", SECURE_HSTS_SECONDS="60")
+    assert output.strip() == "60"
+
+
+def test_the_proxy_ssl_header_is_trusted_only_when_configured():
+    shown = "getattr(settings, 'SECURE_PROXY_SSL_HEADER', None)"
+    code, output = load_settings(
+        unset=["SECURE_PROXY_SSL_HEADER"], shown=shown, DEBUG="False", SECRET_KEY="s" * 50
+    )
+    assert code == 0, output
+    assert output.strip() == "None"
+    code, output = load_settings(
+        shown=shown, DEBUG="False", SECRET_KEY="s" * 50, SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto"
+    )
+    assert output.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')"
+    code, output = load_settings(shown=shown, SECURE_PROXY_SSL_HEADER="x-forwarded-proto")
+    assert output.strip() == "('HTTP_X_FORWARDED_PROTO', 'https')"
+    code, output = load_settings(shown=shown, SECURE_PROXY_SSL_HEADER="  ")
+    assert output.strip() == "None"
+
+
+@pytest.mark.parametrize("header", ["X Forwarded Proto", "X-Forwarded-Proto: https", "-X", "X_"])
+def test_a_proxy_ssl_header_that_is_no_header_name_is_an_error(header):
+    code, output = load_settings(SECURE_PROXY_SSL_HEADER=header)
+    assert code != 0
+    assert "SECURE_PROXY_SSL_HEADER must be a header name such as X-Forwarded-Proto" in output
+
+
+# --- The compose file's production environment ------------------------------------------------
+
+
+def check_deploy(environment: dict[str, str]) -> subprocess.CompletedProcess:
+    # Only the compose file's variables (and what finds the interpreter): nothing of the
+    # suite's own environment leaks into the check.
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], **environment},
+        capture_output=True,
+        text=True,
+    )
+
+
+SECRETS = {"SECRET_KEY": secrets.token_urlsafe(50), "POSTGRES_PASSWORD": "a-password"}
+
+
+def test_compose_requires_a_secret_key_and_a_database_password():
+    with pytest.raises(LookupError, match="SECRET_KEY: set SECRET_KEY"):
+        compose_environment("web", {"POSTGRES_PASSWORD": "a-password"})
+    with pytest.raises(LookupError, match="POSTGRES_PASSWORD: set POSTGRES_PASSWORD"):
+        compose_environment("web", {"SECRET_KEY": "k"})
+    for service in ("db", "web-read", "db-replica"):
+        with pytest.raises(LookupError, match="POSTGRES_PASSWORD"):
+            compose_environment(service, {"SECRET_KEY": "k"})
+
+
+@pytest.mark.parametrize("service", ["web", "web-read"])
+def test_check_deploy_reports_nothing_with_the_compose_environment(service):
+    result = check_deploy(compose_environment(service, SECRETS))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "System check identified no issues (0 silenced).", (
+        result.stdout + result.stderr
+    )
+    assert "WARNINGS" not in result.stderr and "?: (security" not in result.stderr
+
+
+def env_example() -> dict[str, str]:
+    lines = (ROOT / ".env.example").read_text().splitlines()
+    pairs = [line.split("=", 1) for line in lines if line.strip() and not line.startswith("#")]
+    return {name.strip(): value.strip() for name, value in pairs}
+
+
+def test_the_env_example_runs_a_plain_http_trial():
+    variables = env_example()
+    assert {"SECRET_KEY", "POSTGRES_PASSWORD"} <= set(variables)
+    environment = compose_environment("web", variables)
+    code = f"from django.conf import settings; print({HTTPS})"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            "PATH": os.environ["PATH"],
+            "DJANGO_SETTINGS_MODULE": "tracker.settings",
+            **environment,
+        },
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False 0 False False False False None"
+    # check --deploy names exactly what the trial switched off, and nothing else.
+    result = check_deploy(environment)
+    reported = sorted(set(re.findall(r"\(security\.(W\d+)\)", result.stderr)))
+    assert reported == ["W004", "W008", "W012", "W016"], result.stderr
