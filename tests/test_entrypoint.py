@@ -31,7 +31,9 @@ from tests.compose import compose_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRYPOINT = ROOT / "docker" / "entrypoint.sh"
-START_TIMEOUT = 60  # seconds for migrate + collectstatic + gunicorn to answer
+START_TIMEOUT = (
+    180  # seconds for migrate + collectstatic + gunicorn (a minute or more on a busy machine)
+)
 SECRETS = {"SECRET_KEY": "a-secret-key", "POSTGRES_PASSWORD": "a-password"}
 
 
