@@ -4,6 +4,10 @@ from corsheaders.middleware import CorsMiddleware
 from django.conf import settings
 from django.http import HttpResponseBadRequest
 
+from lib.errors import is_api_request, json_error
+
+NUL_REFUSED = "NUL characters are not allowed in URLs."
+
 
 class RejectNulCharactersMiddleware:
     """A NUL character in a URL is never valid input, and PostgreSQL cannot compare text
@@ -17,7 +21,9 @@ class RejectNulCharactersMiddleware:
             "\x00" in key or any("\x00" in value for value in values)
             for key, values in request.GET.lists()
         ):
-            return HttpResponseBadRequest("NUL characters are not allowed in URLs.")
+            if is_api_request(request):
+                return json_error(NUL_REFUSED, 400)
+            return HttpResponseBadRequest(NUL_REFUSED)
         return self.get_response(request)
 
 

@@ -67,6 +67,14 @@ def test_a_body_over_the_limit_outside_the_api_is_an_html_400(small_uploads, cli
     assert response["Content-Type"].startswith("text/html")
 
 
+def test_a_nul_character_in_a_url_is_a_json_400_under_the_api_only(client):
+    detail = assert_json_error(client.get("/api/v1/events/", {"actor": "\x00"}), 400)
+    assert detail == "NUL characters are not allowed in URLs."
+    response = client.get("/admin/login/", {"next": "\x00"})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+
+
 def test_an_unknown_path_under_the_api_is_a_json_404(client):
     detail = assert_json_error(client.get("/api/v1/nowhere/"), 404)
     assert detail == "Not found: /api/v1/nowhere/"
