@@ -1,29 +1,26 @@
 """JSON errors that name the field, never a 500 for a client's mistake."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError, IntegrityError, InterfaceError, OperationalError
+from django.db import DataError, IntegrityError
 from django.db.models import ProtectedError
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-# How long a client is asked to wait before trying again when the database is unavailable.
-RETRY_AFTER_SECONDS = 5
+from lib.errors import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, is_database_unavailable
 
 
 def database_unavailable() -> Response:
-    """503: the database cannot be reached (stopped, restarting, or the connection was cut).
-    Persistent connections are checked before they are reused (CONN_HEALTH_CHECKS), so the
-    requests after it is back succeed without restarting the application."""
+    """503 (lib.errors): the database cannot be reached."""
     return Response(
-        {"detail": "The database is unavailable. Try again in a few seconds."},
+        {"detail": DATABASE_UNAVAILABLE},
         status=status.HTTP_503_SERVICE_UNAVAILABLE,
         headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, OperationalError | InterfaceError):
+    if is_database_unavailable(exc):
         return database_unavailable()
     if isinstance(exc, ProtectedError):
         names = sorted({str(obj._meta.verbose_name) for obj in exc.protected_objects})
