@@ -1,5 +1,6 @@
 """The editorial groups: Editors create and edit drafts, submit them for review and delete
-their own unpublished drafts; Reviewers also publish, retract and delete.
+their own unpublished drafts; Reviewers also publish, retract and delete. Both read the
+articles' full text (``events.view_source_body``), which the public API does not show.
 
 Created by migration 0003 and kept complete after every ``migrate`` and ``flush`` through the
 post_migrate signal, so that permissions of models added later reach the groups too.
@@ -32,6 +33,8 @@ EDITOR_DELETES = {
     "violationaccusation",
 }
 EDITORS, REVIEWERS = "Editors", "Reviewers"
+# Source.Meta.permissions: reading an article's full text through the API.
+SOURCE_BODY_CODENAME = "view_source_body"
 
 
 def ensure_editorial_groups(apps) -> None:
@@ -56,3 +59,8 @@ def ensure_editorial_groups(apps) -> None:
             reviewers.permissions.add(*perms(app_label, model, ["add", "change", "view", "delete"]))
     editors.permissions.add(*perms("events", "event", ["view"]))
     reviewers.permissions.add(*perms("events", "event", ["view", "publish"]))
+    article_text = Permission.objects.filter(
+        content_type__app_label="events", codename=SOURCE_BODY_CODENAME
+    )
+    editors.permissions.add(*article_text)
+    reviewers.permissions.add(*article_text)

@@ -92,6 +92,45 @@ class ConflictParty(models.Model):
         return str(self.actor)
 
 
+# Who reads an article's full text through the API (editors and reviewers have it): news
+# articles are copyrighted, so everyone else sees the quotes published events cite instead.
+SOURCE_BODY_PERMISSION = "events.view_source_body"
+
+
+class SourceQuerySet(models.QuerySet):
+    def cited_by_published(self) -> "SourceQuerySet":
+        """The articles a published event cites: the public record's evidence."""
+        return self.filter(
+            models.Exists(
+                Citation.objects.filter(
+                    source=models.OuterRef("pk"), event__editorial_status=Event.Status.PUBLISHED
+                )
+            )
+        )
+
+    def changed_since(self, moment) -> "SourceQuerySet":
+        """Sources changed since ``moment``, and those a published event citing them changed
+        since then: an article a publication has just made public is new to a mirror."""
+        return self.filter(
+            Q(updated_at__gte=moment)
+            | models.Exists(
+                Citation.objects.filter(
+                    source=models.OuterRef("pk"),
+                    event__editorial_status=Event.Status.PUBLISHED,
+                    event__updated_at__gte=moment,
+                )
+            )
+        )
+
+    def visible_to(self, user) -> "SourceQuerySet":
+        """The sources ``user`` may see: every one for those who may change sources (editors
+        and reviewers), else those a published event cites. An article cited only by drafts,
+        records in review or retracted records is not part of the public record."""
+        if Source.sees_every_source(user):
+            return self
+        return self.cited_by_published()
+
+
 class Source(ConstraintErrorsOnFieldsMixin, models.Model):
     """A news article an editor read; its body lets quotes be checked against it."""
 
@@ -125,8 +164,11 @@ class Source(ConstraintErrorsOnFieldsMixin, models.Model):
 
     history = HistoricalRecords()
 
+    objects = SourceQuerySet.as_manager()
+
     class Meta:
         ordering = ["-published_at", "title"]
+        permissions = [("view_source_body", "Can read the full text of sources")]
         constraints = [
             models.UniqueConstraint(
                 fields=["url"],
@@ -145,6 +187,16 @@ class Source(ConstraintErrorsOnFieldsMixin, models.Model):
         update_fields = kwargs.get("update_fields")
         if self.body and (update_fields is None or "body" in update_fields):
             self._anchor_citations()
+
+    @staticmethod
+    def sees_every_source(user) -> bool:
+        """Whether ``user`` sees sources that no published event cites."""
+        return bool(user and user.is_authenticated and user.has_perm("events.change_source"))
+
+    @staticmethod
+    def reads_body(user) -> bool:
+        """Whether ``user`` reads the articles' full text (``body``)."""
+        return bool(user and user.is_authenticated and user.has_perm(SOURCE_BODY_PERMISSION))
 
     def validate_constraints(self, exclude=None) -> None:
         try:

@@ -3,7 +3,8 @@ the API, in JSON and CSV (and the exports), in the serializer's order whatever t
 asked.
 
 A nested field's name (``codes``, ``citations``) selects all its columns. A name that is not
-a readable field of the record is a 400 listing the valid ones. A retracted record shown as a
+a readable field of the record is a 400 listing the valid ones; a field the reader may not see
+(a serializer's ``withheld_fields``) is a 400 saying why. A retracted record shown as a
 tombstone stays a tombstone (its serializer answers before any field is read), whatever
 ``fields`` says. Reads only: a write answers with the whole record.
 """
@@ -42,6 +43,12 @@ def select_fields(serializer, names: list[str]) -> None:
     """Keep only ``names`` of the serializer's fields (of each row for a list); a name that is
     not one of them is a 400 listing the valid ones."""
     valid = readable_fields(serializer)
+    record = serializer.child if isinstance(serializer, serializers.ListSerializer) else serializer
+    # Fields this reader may not see (``withheld_fields``: name -> why), named with the reason.
+    withheld = getattr(record, "withheld_fields", {})
+    refused = [f"{name}: {withheld[name]}" for name in names if name in withheld]
+    if refused:
+        raise ValidationError({FIELDS_PARAM: refused})
     unknown = [name for name in names if name not in valid]
     if unknown:
         raise ValidationError(
@@ -51,7 +58,6 @@ def select_fields(serializer, names: list[str]) -> None:
                 ]
             }
         )
-    record = serializer.child if isinstance(serializer, serializers.ListSerializer) else serializer
     for name in list(record.fields):
         if name not in names:
             record.fields.pop(name)

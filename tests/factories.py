@@ -10,6 +10,7 @@ from actors.models import Actor, ActorAlias, Affiliation
 from events.models import (
     Citation,
     Conflict,
+    Event,
     Meeting,
     Participant,
     Proposal,
@@ -136,3 +137,20 @@ class CitationFactory(factory.django.DjangoModelFactory):
     event = factory.SubFactory(ProposalFactory)
     source = factory.SubFactory(SourceFactory)
     quote = "30-day truce"
+
+
+class PublicSourceFactory(SourceFactory):
+    """A source the public API lists: a published proposal cites it (``cited_by=<status>``
+    makes the citing proposal a draft, in review or retracted instead)."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def cited_by(source, create, extracted, **kwargs):
+        if create:
+            CitationFactory(
+                source=source,
+                event=ProposalFactory(editorial_status=extracted or Event.Status.PUBLISHED),
+                quote=source.body[:12] or "30-day truce",
+            )

@@ -252,8 +252,15 @@ class SourceFilterSet(django_filters.FilterSet):
     published_after = django_filters.DateFilter(field_name="published_at__date", lookup_expr="gte")
     published_before = django_filters.DateFilter(field_name="published_at__date", lookup_expr="lte")
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains")
-    updated_after = UpdatedAfterFilter()
+    updated_after = UpdatedAfterFilter(
+        method="filter_updated_after",
+        help_text="Changed since then (ISO 8601 date and time), or cited by an event "
+        "published or changed since then.",
+    )
 
     class Meta:
         model = Source
         fields: list[str] = []
+
+    def filter_updated_after(self, queryset, name, moment):
+        return queryset.changed_since(moment)

@@ -32,6 +32,20 @@ def sees_unpublished(user, model) -> bool:
     return any(user.has_perm(f"{m._meta.app_label}.change_{m._meta.model_name}") for m in models)
 
 
+class ReadsArticleText(permissions.BasePermission):
+    """Routes that show an article's text (its sentences) are for users who may read it."""
+
+    message = (
+        "This shows the article's text: it needs the permission “Can read the full text of "
+        "sources” (events.view_source_body)."
+    )
+
+    def has_permission(self, request, view):
+        from ..models import Source
+
+        return Source.reads_body(request.user)
+
+
 class ReviewersChangePublished(permissions.BasePermission):
     """Published and retracted records are changed by reviewers only, as in the admin."""
 

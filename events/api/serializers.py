@@ -78,6 +78,14 @@ class AccusationPairSerializer(serializers.Serializer):
     count = serializers.IntegerField()
 
 
+# Why a reader without the permission gets no ``body`` (also the schema's description of it).
+BODY_WITHHELD = (
+    "The article's full text is shown only to users with the permission “Can read the full "
+    "text of sources” (events.view_source_body: editors and reviewers); news articles are "
+    "copyrighted, and the quotes published events cite are in their citations."
+)
+
+
 class SourceSerializer(JSONTypesMixin, serializers.ModelSerializer):
     outlet = actor_slug_field(required=False, allow_null=True)
     # Declared so that uniqueness is checked on the normalized URL (in validate), not as sent.
@@ -96,6 +104,30 @@ class SourceSerializer(JSONTypesMixin, serializers.ModelSerializer):
             "archive_url",
             "accessed_at",
         ]
+        extra_kwargs = {
+            "body": {
+                "help_text": "The article's text; quotes are checked against it. Present only "
+                "for users with the permission “Can read the full text of sources” "
+                "(events.view_source_body: editors and reviewers), absent for everyone else."
+            }
+        }
+
+    def get_fields(self):
+        """``body`` is read only by users with the permission; for everyone else it is
+        write-only: absent from every row (JSON, CSV, ``fields=``), still taken by writes."""
+        fields = super().get_fields()
+        if not self.reads_body():
+            fields["body"].write_only = True
+            # lib.selection names the reason when ``fields=body`` asks for it.
+            self.withheld_fields = {"body": BODY_WITHHELD}
+        return fields
+
+    def reads_body(self) -> bool:
+        view = self.context.get("view")
+        if getattr(view, "swagger_fake_view", False):
+            return True  # the schema documents the field (as present with the permission)
+        request = self.context.get("request")
+        return Source.reads_body(getattr(request, "user", None))
 
     def validate(self, attrs):
         source = instance_with(self, attrs)

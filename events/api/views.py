@@ -55,6 +55,7 @@ from . import serializers as event_serializers
 from .exports import ExportMixin, chunks
 from .permissions import (
     ReadPublishedWriteWithModelPerms,
+    ReadsArticleText,
     ReviewersChangePublished,
     sees_unpublished,
 )
@@ -314,14 +315,24 @@ class AccusationViewSet(WorkflowViewSet):
 
 
 class SourceViewSet(FieldSelectionMixin, ConcurrencyMixin, viewsets.ModelViewSet):
-    """The articles events cite, with their text. A detail has an ``ETag``; writes honour
-    ``If-Match`` (412 when the article changed since it was read)."""
+    """The articles events cite. Public readers see those a published event cites, without
+    their text (``body``: users with the permission to read it only). A detail has an
+    ``ETag``; writes honour ``If-Match`` (412 when the article changed since it was read)."""
 
     lookup_value_regex = ID_PATTERN
     serializer_class = event_serializers.SourceSerializer
     filterset_class = filters.SourceFilterSet
     # outlet is shown by slug: joined.
     queryset = Source.objects.select_related("outlet").order_by("-published_at", "id")
+
+    def get_queryset(self):
+        # Every route (list, detail, CSV, filters, writes, suggestions) starts here.
+        user = self.request.user
+        queryset = super().get_queryset().visible_to(user)
+        if not Source.reads_body(user):
+            # The text is not shown to this reader: not read either.
+            queryset = queryset.defer("body")
+        return queryset
 
     @extend_schema(
         responses={
@@ -339,7 +350,8 @@ class SourceViewSet(FieldSelectionMixin, ConcurrencyMixin, viewsets.ModelViewSet
             return super().retrieve(request, *args, **kwargs)
         except Http404:
             merged = MergedSource.objects.filter(merged_id=kwargs["pk"]).first()
-            if merged is None:
+            # A kept source the reader may not see is not revealed by its duplicate's id.
+            if merged is None or not self.get_queryset().filter(pk=merged.source_id).exists():
                 raise
         return moved_permanently(request, "source-detail", {"pk": merged.source_id})
 
@@ -351,12 +363,14 @@ class SourceViewSet(FieldSelectionMixin, ConcurrencyMixin, viewsets.ModelViewSet
             "events/suggest/rules.yaml): each record's ``body`` is what its ``endpoint`` takes "
             "to create a draft, citing the sentence it comes from. Nothing is created. Also "
             "the known actors the article names, and capitalized names that are no actor. "
-            "For signed-in users (a session or a token): the suggestions quote the article."
+            "The suggestions quote the article: for signed-in users (a session or a token) "
+            "with the permission “Can read the full text of sources” "
+            "(events.view_source_body)."
         ),
     )
     @action(
         detail=True,
-        permission_classes=[IsAuthenticated, ReadPublishedWriteWithModelPerms],
+        permission_classes=[IsAuthenticated, ReadsArticleText, ReadPublishedWriteWithModelPerms],
         filter_backends=[],
         pagination_class=None,
     )

@@ -26,6 +26,7 @@ from tests.factories import (
     CitationFactory,
     MeetingFactory,
     ProposalFactory,
+    PublicSourceFactory,
     ResponseFactory,
     SourceFactory,
     UserFactory,
@@ -402,7 +403,7 @@ def test_an_events_detail_has_its_version_as_etag(editor_api, endpoint):
 
 
 def test_a_sources_detail_has_its_version_as_etag(anonymous):
-    source = SourceFactory()
+    source = PublicSourceFactory()
 
     response = anonymous.get(detail(source))
 

@@ -23,8 +23,8 @@ from tests.factories import (
     MeetingFactory,
     ParticipantFactory,
     ProposalFactory,
+    PublicSourceFactory,
     ResponseFactory,
-    SourceFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -200,7 +200,7 @@ def test_sources_without_a_date_are_walked_too(client):
     outlet = ActorFactory(slug="tass", kind="media")
     when = datetime.datetime(2025, 3, 1, tzinfo=datetime.UTC)
     sources = [
-        SourceFactory(outlet=outlet, published_at=None if n % 3 == 0 else when, title="Same")
+        PublicSourceFactory(outlet=outlet, published_at=None if n % 3 == 0 else when, title="Same")
         for n in range(8)
     ]
 

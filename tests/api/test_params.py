@@ -33,8 +33,8 @@ from tests.factories import (
     MeetingFactory,
     ParticipantFactory,
     ProposalFactory,
+    PublicSourceFactory,
     ResponseFactory,
-    SourceFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -230,7 +230,7 @@ def detail_urls():
         f"events/{proposal.pk}/",
         f"conflicts/{conflict.slug}/",
         f"actors/{actor.slug}/",
-        f"sources/{SourceFactory().pk}/",
+        f"sources/{PublicSourceFactory().pk}/",
         f"affiliations/{AffiliationFactory().pk}/",
     ]
 
@@ -376,8 +376,8 @@ def test_repeated_parties_outlets_people_and_kinds_of_actor_are_the_comma_list(a
     war.parties.add(russia)
     peace.parties.add(ukraine)
     other.parties.add(usa)
-    tass, kyiv = SourceFactory(outlet=russia), SourceFactory(outlet=ukraine)
-    SourceFactory(outlet=usa)
+    tass, kyiv = PublicSourceFactory(outlet=russia), PublicSourceFactory(outlet=ukraine)
+    PublicSourceFactory(outlet=usa)
     held = [AffiliationFactory(organization=actor) for actor in (russia, ukraine, usa)]
     person = held[0].person
     group = ActorFactory(kind="armed_group")
@@ -688,7 +688,8 @@ EVERY_UPDATED_LIST = [
     ("actors", ActorFactory),
     ("affiliations", AffiliationFactory),
     ("conflicts", ConflictFactory),
-    ("sources", SourceFactory),
+    # A source the public sees: a published event cites it.
+    ("sources", PublicSourceFactory),
 ]
 
 
@@ -800,9 +801,9 @@ def test_party_matches_the_conflicts_an_actor_is_party_to(anonymous):
 
 def test_sources_by_outlet_and_language(anonymous):
     tass, reuters = ActorFactory(kind="media"), ActorFactory(kind="media")
-    russian = SourceFactory(outlet=tass, language="ru")
-    english = SourceFactory(outlet=reuters, language="en")
-    SourceFactory(outlet=ActorFactory(kind="media"), language="uk")
+    russian = PublicSourceFactory(outlet=tass, language="ru")
+    english = PublicSourceFactory(outlet=reuters, language="en")
+    PublicSourceFactory(outlet=ActorFactory(kind="media"), language="uk")
 
     assert found(anonymous, f"sources/?outlet={tass.slug}") == [russian.pk]
     assert set(found(anonymous, f"sources/?outlet={tass.slug},{reuters.slug}")) == {
@@ -816,9 +817,10 @@ def test_sources_by_outlet_and_language(anonymous):
 def test_sources_published_after_and_before_include_the_equal_day(anonymous):
     noon = datetime.time(12, tzinfo=datetime.UTC)
     by_day = {
-        n: SourceFactory(published_at=datetime.datetime.combine(day(n), noon)) for n in (9, 10, 11)
+        n: PublicSourceFactory(published_at=datetime.datetime.combine(day(n), noon))
+        for n in (9, 10, 11)
     }
-    SourceFactory(published_at=None)
+    PublicSourceFactory(published_at=None)
 
     def published_ids(query):
         return set(found(anonymous, f"sources/?{query}"))

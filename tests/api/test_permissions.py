@@ -16,6 +16,7 @@ from tests.factories import (
     ConflictFactory,
     MeetingFactory,
     ProposalFactory,
+    PublicSourceFactory,
     ResponseFactory,
     SourceFactory,
     UserFactory,
@@ -118,14 +119,16 @@ def test_curators_open_drafts(request, records, persona, endpoint):
 
 @pytest.fixture
 def reference_data(db):
-    """Records without an editorial status: public as soon as they exist."""
+    """Records without an editorial status: public as soon as they exist (a source, as soon
+    as a published event cites it)."""
     person, state = ActorFactory(slug="putin"), ActorFactory(slug="russia")
     affiliation = AffiliationFactory(person=person, organization=state)
     return {
         "actors": "putin",
         "affiliations": affiliation.pk,
         "conflicts": ConflictFactory(slug="war").slug,
-        "sources": SourceFactory().pk,
+        # A source is public once a published event cites it (tests/api/test_source_text.py).
+        "sources": PublicSourceFactory().pk,
     }
 
 

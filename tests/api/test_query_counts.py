@@ -98,7 +98,10 @@ class World:
         ConflictFactory().parties.set(self.pick(2))
 
     def source(self):
-        SourceFactory(outlet=self.pick(1)[0])
+        # A source the public sees: a published event cites it.
+        if not hasattr(self, "citing"):
+            self.citing = ProposalFactory(conflict=self.conflict, editorial_status=PUBLISHED)
+        CitationFactory(event=self.citing, source=SourceFactory(outlet=self.pick(1)[0]))
 
     def timeline(self):
         # Every kind in turn, so the timeline mixes them.

@@ -2,10 +2,16 @@
 suggested body creates a draft when posted to its endpoint."""
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from events.models import Event, Participant
 from tests.api.personas import *  # noqa: F403 (the personas are fixtures)
-from tests.factories import ParticipantFactory, ProposalFactory, SourceFactory
+from tests.factories import (
+    CitationFactory,
+    ParticipantFactory,
+    ProposalFactory,
+    SourceFactory,
+)
 
 from .conftest import PUBLISHED
 
@@ -48,8 +54,29 @@ def test_anonymous_visitors_get_no_suggestions(anonymous, article):
     assert "detail" in response.json()
 
 
-def test_token_holders_read_suggestions(analyst, article):
-    assert analyst.get(url(article)).status_code == 200
+def test_token_holders_without_the_article_text_permission_get_no_suggestions(analyst, article):
+    # The suggestions quote the article's sentences: its text, which they may not read.
+    response = analyst.get(url(article))
+
+    assert response.status_code == 403
+    assert "Can read the full text of sources" in response.json()["detail"]
+
+
+def test_token_holders_with_the_article_text_permission_read_suggestions(analyst, world):
+    analyst.user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="events", codename="view_source_body")
+    )
+    # A source a published event cites: one such token holder may see.
+    cited = CitationFactory(
+        source=SourceFactory(body=ARTICLE, published_at=PUBLISHED),
+        event=ProposalFactory(editorial_status=Event.Status.PUBLISHED),
+        quote="The Rapid Support Forces declared",
+    ).source
+
+    response = analyst.get(url(cited))
+
+    assert response.status_code == 200
+    assert response.json()["records"]
 
 
 def test_editors_read_suggestions_with_their_session(editor_client, article):
@@ -104,10 +131,11 @@ def test_suggestions_take_ten_queries_however_long_the_article(
         for day in range(1, more + 1)
     )
     source = SourceFactory(body=body, published_at=PUBLISHED)
-    # 1 the token, 1 the source, 2 the actors named (by name, by alias), 1 their aliases,
+    # 1 the token, 2 the user's permissions and its groups' (the article's text may be read),
+    # 1 the source, 2 the actors named (by name, by alias), 1 their aliases,
     # 1 the persons' affiliations, 1 the conflict, 1 its parties, 1 the proposals answers may
     # name, 1 their participants.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         response = editor_api.get(url(source))
     assert response.status_code == 200
 
