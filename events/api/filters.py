@@ -254,8 +254,8 @@ class SourceFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains")
     updated_after = UpdatedAfterFilter(
         method="filter_updated_after",
-        help_text="Changed since then (ISO 8601 date and time), or cited by an event "
-        "published or changed since then.",
+        help_text="Created or changed since then (ISO 8601 date and time), or cited by an "
+        "event published or changed since then.",
     )
 
     class Meta:

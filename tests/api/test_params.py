@@ -202,7 +202,11 @@ def test_updated_after_is_described_in_the_schema(anonymous):
     parameters = schema["paths"]["/api/v1/sources/"]["get"]["parameters"]
 
     described = {p["name"]: p.get("description") for p in parameters}
-    assert described["updated_after"] == "Created or changed since then (ISO 8601 date and time)."
+    # A source also counts as changed when an event citing it was published since then.
+    assert described["updated_after"] == (
+        "Created or changed since then (ISO 8601 date and time), or cited by an event "
+        "published or changed since then."
+    )
 
 
 def test_query_param_errors_by_kind_of_parameter(rf):
