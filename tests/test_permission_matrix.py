@@ -149,17 +149,22 @@ class World:
 
 @pytest.fixture
 def world(request, db) -> World:
-    persona = request.node.callspec.params["persona"]
+    """The persona with its API token (no credentials when anonymous)."""
+    user, other = persona_users(request.node.callspec.params["persona"])
+    return World(token_client(user) if user else APIClient(), user, other)
+
+
+def persona_users(persona: str) -> tuple:
+    """The persona's user (None when anonymous), and another editor."""
     other = factories.UserFactory(username="other-editor", groups=["Editors"])
-    if persona == "anonymous":
-        return World(APIClient(), None, other)
     user = {
+        "anonymous": lambda: None,
         "plain": lambda: factories.UserFactory(username="plain", is_staff=False),
         "editor": lambda: factories.UserFactory(username="editor", groups=["Editors"]),
         "reviewer": lambda: factories.UserFactory(username="reviewer", groups=["Reviewers"]),
         "superuser": lambda: factories.UserFactory(username="root", is_superuser=True),
     }[persona]()
-    return World(token_client(user), user, other)
+    return user, other
 
 
 KIND_FACTORIES = {
@@ -451,17 +456,9 @@ def suggest(monkeypatch):
 
 @pytest.fixture
 def admin_world(request, db) -> World:
-    """The persona signed in to the admin (a session), and another editor."""
-    persona = request.node.callspec.params["persona"]
-    other = factories.UserFactory(username="other-editor", groups=["Editors"])
+    """The persona signed in to the admin (a session; none when anonymous)."""
+    user, other = persona_users(request.node.callspec.params["persona"])
     client = Client()
-    user = {
-        "anonymous": lambda: None,
-        "plain": lambda: factories.UserFactory(username="plain", is_staff=False),
-        "editor": lambda: factories.UserFactory(username="editor", groups=["Editors"]),
-        "reviewer": lambda: factories.UserFactory(username="reviewer", groups=["Reviewers"]),
-        "superuser": lambda: factories.UserFactory(username="root", is_superuser=True),
-    }[persona]()
     if user is not None:
         client.force_login(user)
     return World(client, user, other)
