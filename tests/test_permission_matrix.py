@@ -24,6 +24,7 @@ or admin page cannot escape the matrix.
 from dataclasses import dataclass
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -385,9 +386,12 @@ ACCOUNT_PAGES = {
     ("history", "get", "-"): SUPERUSER_ONLY,
     ("delete", "get", "-"): SUPERUSER_ONLY,
 }
+# The login lockout's records (django-axes): the superuser's; nobody adds them by hand.
+LOCKOUT_PAGES = {**ACCOUNT_PAGES, ("add", "get", "-"): NO_PAGE}
 ADMIN_KINDS = ("proposal", "response", "meeting", "violationaccusation")
 ADMIN_REFERENCE = ("actors_actor", "actors_affiliation", "events_conflict", "events_source")
 ADMIN_ACCOUNTS = ("auth_user", "auth_group", "authtoken_tokenproxy")
+ADMIN_LOCKOUT = ("axes_accessattempt", "axes_accesslog", "axes_accessfailurelog")
 
 ADMIN_MATRIX = {
     ("index", "get", "-"): STAFF,
@@ -424,6 +428,7 @@ ADMIN_MATRIX = {
             ([f"events_{kind}" for kind in ADMIN_KINDS], KIND_PAGES),
             (ADMIN_REFERENCE, REFERENCE_PAGES),
             (ADMIN_ACCOUNTS, ACCOUNT_PAGES),
+            (ADMIN_LOCKOUT, LOCKOUT_PAGES),
         )
         for prefix in prefixes
         for (page, method, state), cells in pages.items()
@@ -464,6 +469,15 @@ def admin_world(request, db) -> World:
     return World(client, user, other)
 
 
+LOGIN_ATTEMPT = {
+    "username": "someone",
+    "ip_address": "192.0.2.1",
+    "user_agent": "curl",
+    "http_accept": "*/*",
+    "path_info": "/admin/login/",
+}
+
+
 def admin_record(prefix: str, state: str, world: World):
     """The record an admin page of ``prefix`` acts on."""
     if prefix in ADMIN_KIND_OF:
@@ -475,6 +489,11 @@ def admin_record(prefix: str, state: str, world: World):
         "events_source": factories.SourceFactory,
         "auth_user": lambda: world.other,
         "auth_group": lambda: Group.objects.get(name="Editors"),
+        "axes_accessattempt": lambda: AccessAttempt.objects.create(
+            **LOGIN_ATTEMPT, get_data="", post_data="", failures_since_start=1
+        ),
+        "axes_accesslog": lambda: AccessLog.objects.create(**LOGIN_ATTEMPT),
+        "axes_accessfailurelog": lambda: AccessFailureLog.objects.create(**LOGIN_ATTEMPT),
         "authtoken_tokenproxy": lambda: TokenProxy.objects.get(
             pk=Token.objects.create(user=world.other).pk
         ),
