@@ -105,6 +105,8 @@ REFERENCE_BASENAMES = ("actor", "affiliation", "conflict", "source")
 ROW_TABLE_BASENAMES = ("participant", "citation")
 
 API_MATRIX = {
+    ("healthz", "get", "-"): ALL_200,  # the probes: open, nothing to hide
+    ("readyz", "get", "-"): ALL_200,
     ("api-root", "get", "-"): ALL_200,
     ("schema", "get", "-"): ALL_200,
     ("api-docs", "get", "-"): ALL_200,
@@ -283,6 +285,24 @@ def walk(patterns, prefix=""):
             yield prefix + str(pattern.pattern), pattern
 
 
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def class_of(callback):
+    """The class-based view behind ``callback``, through the decorators that wrap it."""
+    todo = [callback]
+    while todo:
+        function = todo.pop()
+        view = getattr(function, "cls", None) or getattr(function, "view_class", None)
+        if view is not None:
+            return view
+        todo += [getattr(function, "__wrapped__", None)] + [
+            cell.cell_contents for cell in getattr(function, "__closure__", None) or ()
+        ]
+        todo = [f for f in todo if callable(f)]
+    return None
+
+
 def api_routes() -> set[tuple[str, str]]:
     """(URL name, method) of every route outside the admin; a viewset route's methods are
     its ``actions``, another view's the handlers it defines."""
@@ -292,12 +312,12 @@ def api_routes() -> set[tuple[str, str]]:
             continue
         actions = getattr(pattern.callback, "actions", None)
         if actions is None:
-            view = getattr(pattern.callback, "cls", None) or pattern.callback.view_class
-            actions = {
-                m: m
-                for m in ("get", "post", "put", "patch", "delete")
-                if hasattr(view, m) and m in view.http_method_names
-            }
+            view = class_of(pattern.callback)
+            actions = (
+                [m for m in METHODS if hasattr(view, m) and m in view.http_method_names]
+                if view
+                else ["get"]  # a function view (the health probes): GET
+            )
         # HEAD answers as GET does.
         routes |= {(pattern.name, method) for method in actions if method != "head"}
     return routes
