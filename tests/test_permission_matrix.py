@@ -46,7 +46,6 @@ PERSONAS = ("anonymous", "plain", "editor", "reviewer", "superuser")
 
 ALL_200 = (200, 200, 200, 200, 200)
 CURATORS_READ = (404, 404, 200, 200, 200)  # an unpublished record: not found for the public
-SIGNED_IN = (401, 200, 200, 200, 200)
 CURATORS_CREATE = (401, 403, 400, 400, 400)  # an empty body: a 400 naming the fields
 CURATORS_CHANGE = (401, 403, 200, 200, 200)
 REVIEWERS_CHANGE = (401, 403, 403, 200, 200)
@@ -92,6 +91,14 @@ REFERENCE_ROWS = {
     ("detail", "put", "-"): CURATORS_CREATE,
     ("detail", "delete", "-"): REVIEWERS_DELETE,
 }
+# Sources: curated like the above, and an article only a draft cites is not public. Its full
+# text (body) is only for users who may read it (editors, reviewers): checked in every 200.
+SOURCE_ROWS = {
+    **{key: cells for key, cells in REFERENCE_ROWS.items() if key != ("detail", "get", "-")},
+    ("detail", "get", "cited"): ALL_200,  # by a published event
+    ("detail", "get", "uncited"): CURATORS_READ,  # cited by a draft only
+    ("suggestions", "get", "-"): (401, 403, 200, 200, 200),  # they quote the article
+}
 # The rows of the read-only tables of every event's participants and citations.
 ROW_TABLE_ROWS = {
     ("list", "get", "-"): ALL_200,
@@ -101,7 +108,7 @@ ROW_TABLE_ROWS = {
     ("detail", "get", "draft"): CURATORS_READ,
 }
 KIND_BASENAMES = ("proposal", "response", "meeting", "accusation")
-REFERENCE_BASENAMES = ("actor", "affiliation", "conflict", "source")
+REFERENCE_BASENAMES = ("actor", "affiliation", "conflict")
 ROW_TABLE_BASENAMES = ("participant", "citation")
 
 API_MATRIX = {
@@ -123,17 +130,16 @@ API_MATRIX = {
     ("event-detail", "get", "retracted"): CURATORS_READ,
     ("conflict-counts", "get", "-"): ALL_200,
     ("conflict-accusation-matrix", "get", "-"): ALL_200,
-    ("source-suggestions", "get", "-"): SIGNED_IN,
-    **{(f"{b}-{r}", m, s): v for b in KIND_BASENAMES for (r, m, s), v in KIND_ROWS.items()},
     **{
-        (f"{b}-{r}", m, s): v
-        for b in REFERENCE_BASENAMES
-        for (r, m, s), v in REFERENCE_ROWS.items()
-    },
-    **{
-        (f"{b}-{r}", m, s): v
-        for b in ROW_TABLE_BASENAMES
-        for (r, m, s), v in ROW_TABLE_ROWS.items()
+        (f"{basename}-{route}", method, state): cells
+        for basenames, rows in (
+            (KIND_BASENAMES, KIND_ROWS),
+            (REFERENCE_BASENAMES, REFERENCE_ROWS),
+            (("source",), SOURCE_ROWS),
+            (ROW_TABLE_BASENAMES, ROW_TABLE_ROWS),
+        )
+        for basename in basenames
+        for (route, method, state), cells in rows.items()
     },
 }
 
@@ -225,7 +231,11 @@ def api_kwargs(name: str, state: str, world: World) -> dict:
     if basename == "affiliation":
         return {"pk": factories.AffiliationFactory().pk}
     if basename == "source":
-        return {"pk": factories.SourceFactory().pk}
+        source = factories.SourceFactory()
+        if state != "-":
+            status = Event.Status.PUBLISHED if state == "cited" else Event.Status.DRAFT
+            factories.CitationFactory(source=source, event__editorial_status=status)
+        return {"pk": source.pk}
     raise AssertionError(f"no record for {name}")
 
 
@@ -270,6 +280,8 @@ def test_api(world, name, method, state, persona, expected):
         assert response.headers["WWW-Authenticate"].startswith("Token")
     if expected == 400 and method in ("post", "put"):
         assert isinstance(response.json(), dict) and response.json(), response.content
+    if name == "source-detail" and method == "get" and expected == 200:
+        assert ("body" in response.json()) is (persona in ("editor", "reviewer", "superuser"))
     if expected == 204 and name.startswith(KIND_BASENAMES):
         assert not Event.objects.filter(pk=kwargs["pk"]).exists()
 
