@@ -14,7 +14,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -956,9 +956,28 @@ class EventAdmin(EventAdminBase):
         url = reverse(f"admin:events_{model._meta.model_name}_change", args=[event.pk])
         return format_html('<a href="{}">{}</a>', url, event.title)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def _in_kind_admin(self, request, object_id, page: str, *args):
+        """The kind's own admin page for the event (its history lives there), or None when
+        there is no such event."""
         event = self.get_object(request, object_id)
-        if event is not None:
-            model = KIND_MODELS[event.kind]
-            return redirect(f"admin:events_{model._meta.model_name}_change", object_id)
-        return super().change_view(request, object_id, form_url, extra_context)
+        if event is None:
+            return None
+        model = KIND_MODELS[event.kind]
+        return redirect(f"admin:events_{model._meta.model_name}_{page}", object_id, *args)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        found = self._in_kind_admin(request, object_id, "change")
+        return found or super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The history is the kind's (the timeline's model keeps none): its page.
+        found = self._in_kind_admin(request, object_id, "history")
+        if found is None:
+            raise Http404("No event with this id.")
+        return found
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        found = self._in_kind_admin(request, object_id, "simple_history", version_id)
+        if found is None:
+            raise Http404("No event with this id.")
+        return found
