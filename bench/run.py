@@ -176,9 +176,15 @@ class Process:
                 self.process.kill()
 
 
+# The caller's settings that would point the app elsewhere than ``url`` (a test run's
+# replicas read another database).
+NOT_INHERITED = ("DATABASE_REPLICA_URLS",)
+
+
 def app_env(url: str) -> dict:
+    inherited = {name: value for name, value in os.environ.items() if name not in NOT_INHERITED}
     return {
-        **os.environ,
+        **inherited,
         "DATABASE_URL": url,
         "DEBUG": "False",
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(32),
