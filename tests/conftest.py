@@ -55,3 +55,7 @@ def no_rate_limits(settings):
     The lockout needs the request in ``authenticate()``, which ``Client.login`` does not pass."""
     settings.API_THROTTLE_RATES = {"anon": None, "user": None}
     settings.AXES_ENABLED = False
+
+
+# Data migrations' tests (tests/migrator.py): ``migrator.before(...)`` / ``migrator.after(...)``.
+from tests.migrator import migrator  # noqa: E402, F401
