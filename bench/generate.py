@@ -195,6 +195,10 @@ PURPOSES = [value for value, _ in Proposal.Purpose.choices]
 HOLIDAY = Proposal.Purpose.HOLIDAY.value
 SCOPES = [value for value, _ in Proposal.Scope.choices]
 TALKS_FORMATS = [value for value, _ in Proposal.TalksFormat.choices]
+# A truce's arrangement by a draw below each share in turn: a fifth unilateral, some agreed
+# between two sides or more, the rest not coded.
+ARRANGEMENTS = [*(value for value, _ in Proposal.Arrangement.choices), ""]
+ARRANGEMENT_SHARES = [0.2, 0.45, 0.55]
 END_REASONS = [value for value, _ in Proposal.EndReason.choices]
 BROKE_DOWN = Proposal.EndReason.BROKE_DOWN.value
 COLLAPSED, EXPIRED = Proposal.Outcome.COLLAPSED.value, Proposal.Outcome.EXPIRED.value
@@ -292,7 +296,7 @@ COLUMNS = {
         "editorial_status created_by_id updated_by_id created_at updated_at search_document"
     ),
     "events_proposal": (
-        "event_ptr_id proposal_kind scope unilateral talks_format purpose occasion "
+        "event_ptr_id proposal_kind scope arrangement talks_format purpose occasion "
         "proposed_start proposed_end duration_hours effective_from ended_on end_reason outcome "
         "monitoring pax_agreement_id extends_id counters_id replaces_id"
     ),
@@ -940,11 +944,12 @@ class Generator:
         if earlier and r() < 0.15:
             links[int(r() * 3)] = earlier[-1 - int(r() * min(5, len(earlier)))].id
         scope = "" if talks else SCOPES[int(r() * len(SCOPES))]
-        unilateral = "t" if not talks and r() < 0.2 else "f"
+        # Truces only (talks have a format instead).
+        arrangement = "" if talks else ARRANGEMENTS[bisect.bisect(ARRANGEMENT_SHARES, r())]
         talks_format = TALKS_FORMATS[int(r() * len(TALKS_FORMATS))] if talks else ""
         duration = DURATIONS[int(r() * len(DURATIONS))]
         line = (
-            f"{pk}\t{kind}\t{scope}\t{unilateral}\t{talks_format}\t{purpose}\t{occasion}\t"
+            f"{pk}\t{kind}\t{scope}\t{arrangement}\t{talks_format}\t{purpose}\t{occasion}\t"
             f"{proposed_start}\t{proposed_end}\t{duration}\t{effective}\t{ended}\t"
             f"{end_reason}\t{outcome}\t{monitoring}\t{N}\t{links[0]}\t{links[1]}\t{links[2]}\n"
         )

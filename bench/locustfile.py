@@ -106,7 +106,7 @@ class Editor(HttpUser):
             "date": "2025-04-19",
             "title": f"Load draft {next(DRAFTS)}",
             "proposal_kind": "ceasefire",
-            "unilateral": True,
+            "arrangement": "unilateral",
             "proposers": [P["writer_actor"]],
             "citations": [{"source": P["source"], "quote": P["quote"]}],
         }

@@ -48,7 +48,7 @@ TABLES = [
     ),
     (
         "events_proposal",
-        "SELECT event_ptr_id, proposal_kind, scope, unilateral, talks_format, purpose, "
+        "SELECT event_ptr_id, proposal_kind, scope, arrangement, talks_format, purpose, "
         "occasion, proposed_start::text, proposed_end::text, duration_hours, "
         "effective_from::text, ended_on::text, end_reason, outcome, monitoring, "
         f"pax_agreement_id FROM events_proposal WHERE event_ptr_id IN ({PUBLISHED})",

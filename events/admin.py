@@ -829,7 +829,15 @@ class ProposalAdmin(ProposalAutocompleteMixin, EventAdminBase):
         "outcome",
         "editorial_status",
     ]
-    list_filter = ["conflict", "editorial_status", "proposal_kind", "scope", "outcome", "date"]
+    list_filter = [
+        "conflict",
+        "editorial_status",
+        "proposal_kind",
+        "scope",
+        "arrangement",
+        "outcome",
+        "date",
+    ]
     autocomplete_fields = ["conflict", "extends", "counters", "replaces"]
     # One click for a kind, instead of opening a list and choosing in it.
     radio_fields = {"proposal_kind": admin.HORIZONTAL}
@@ -842,7 +850,7 @@ class ProposalAdmin(ProposalAutocompleteMixin, EventAdminBase):
             {
                 "fields": [
                     ("proposal_kind", "scope"),
-                    ("unilateral", "talks_format"),
+                    ("arrangement", "talks_format"),
                     ("purpose", "occasion"),
                     ("proposed_start", "proposed_end", "duration_hours"),
                     "effective_from",

@@ -29,11 +29,11 @@ class Codes:
         return {"cameo": self.cameo, "plover": self.plover, "plover_mode": self.plover_mode}
 
 
-def proposal_codes(proposal_kind: str, unilateral: bool, outcome: str, roles) -> Codes:
-    """A proposal's codes from its kind, unilateral flag, outcome and its participants' roles."""
+def proposal_codes(proposal_kind: str, arrangement: str, outcome: str, roles) -> Codes:
+    """A proposal's codes from its kind, arrangement, outcome and its participants' roles."""
     if proposal_kind == Proposal.ProposalKind.TALKS:
         return Codes("036", "REQUEST", "meet")
-    if unilateral and proposal_kind in TRUCE_KINDS:
+    if arrangement == Proposal.Arrangement.UNILATERAL and proposal_kind in TRUCE_KINDS:
         return Codes("0871", "CONCEDE", "ceasefire")
     if Participant.Role.MEDIATOR in roles and outcome in AGREED:
         return Codes("057", "AGREE")
@@ -64,7 +64,7 @@ def codes_for(event: Event) -> Codes:
     """CAMEO and PLOVER codes of a concrete kind's instance (participants prefetched)."""
     if isinstance(event, Proposal):
         roles = {p.role for p in event.participants.all()}
-        return proposal_codes(event.proposal_kind, event.unilateral, event.outcome, roles)
+        return proposal_codes(event.proposal_kind, event.arrangement, event.outcome, roles)
     if isinstance(event, Response):
         return response_codes(event.stance, event.proposal.proposal_kind)
     if isinstance(event, Meeting):

@@ -724,6 +724,14 @@ class Proposal(Event):
         MEDIATED = "mediated", "Mediated"
         PROXIMITY = "proximity", "Proximity"
 
+    class Arrangement(models.TextChoices):
+        """Who makes the truce (ETH/PRIO CF's class of ceasefire): one side declares it, or
+        two or more sides agree to it."""
+
+        UNILATERAL = "unilateral", "Unilateral"
+        BILATERAL = "bilateral", "Bilateral"
+        MULTILATERAL = "multilateral", "Multilateral"
+
     class Purpose(models.TextChoices):
         HUMANITARIAN = "humanitarian", "Humanitarian"
         PEACE_PROCESS = "peace_process", "Peace process"
@@ -759,7 +767,13 @@ class Proposal(Event):
 
     proposal_kind = models.CharField(max_length=20, choices=ProposalKind)
     scope = models.CharField(max_length=25, choices=Scope, blank=True)
-    unilateral = models.BooleanField(default=False, help_text="Declared by one side, not offered.")
+    arrangement = models.CharField(
+        max_length=15,
+        choices=Arrangement,
+        blank=True,
+        help_text="Unilateral: declared by one side; bilateral or multilateral: agreed (or "
+        "offered to be agreed) between two or more sides. Blank when the article does not say.",
+    )
     talks_format = models.CharField(
         max_length=15, choices=TalksFormat, blank=True, help_text="Only for proposals of talks."
     )

@@ -154,13 +154,23 @@ class ProposalFilterSet(EventFilterSet):
     purpose = ChoicesFilter(field_name="purpose", choices=Proposal.Purpose.choices)
     talks_format = ChoicesFilter(field_name="talks_format", choices=Proposal.TalksFormat.choices)
     end_reason = ChoicesFilter(field_name="end_reason", choices=Proposal.EndReason.choices)
-    unilateral = StrictBooleanFilter(field_name="unilateral")
+    arrangement = ChoicesFilter(field_name="arrangement", choices=Proposal.Arrangement.choices)
+    # The flag the arrangement replaced, kept so that its clients' queries still answer the
+    # same: true is arrangement=unilateral, false every other proposal, not coded ones too.
+    unilateral = StrictBooleanFilter(
+        method="filter_unilateral",
+        help_text="true: arrangement=unilateral; false: every other proposal (not coded too).",
+    )
     in_effect_on = django_filters.DateFilter(method=in_effect_on, help_text="YYYY-MM-DD")
     roles = ("proposer", "addressee", "mediator")
 
     class Meta:
         model = Proposal
         fields: list[str] = []
+
+    def filter_unilateral(self, queryset, name, value):
+        unilateral = Q(arrangement=Proposal.Arrangement.UNILATERAL)
+        return queryset.filter(unilateral if value else ~unilateral)
 
 
 class ResponseFilterSet(EventFilterSet):

@@ -32,7 +32,7 @@ from .serializers import KIND_ENDPOINTS, CodesSerializer, TombstoneSerializer
 TOMBSTONE_COLUMNS = ("id", "kind", "editorial_status", "updated_at")
 # What the codes of a row are derived from, by kind (the kinds' own columns).
 CODES_COLUMNS = {
-    Event.Kind.PROPOSAL: ("proposal_kind", "unilateral", "outcome"),
+    Event.Kind.PROPOSAL: ("proposal_kind", "arrangement", "outcome"),
     Event.Kind.RESPONSE: ("stance", "proposal__proposal_kind"),
     Event.Kind.MEETING: ("meeting_format",),
     Event.Kind.ACCUSATION: (),
@@ -203,7 +203,7 @@ class RowPlan:
             kind = row["kind"]
             if kind == Event.Kind.PROPOSAL:
                 codes = proposal_codes(
-                    row["proposal_kind"], row["unilateral"], row["outcome"], roles
+                    row["proposal_kind"], row["arrangement"], row["outcome"], roles
                 )
             elif kind == Event.Kind.RESPONSE:
                 codes = response_codes(row["stance"], row["proposal__proposal_kind"])

@@ -532,7 +532,7 @@ class ProposalSerializer(KindSerializer):
         fields = kind_fields(
             "proposal_kind",
             "scope",
-            "unilateral",
+            "arrangement",
             "talks_format",
             "purpose",
             "occasion",

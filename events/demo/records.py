@@ -182,7 +182,7 @@ EVENTS = [
         "fields": {
             "proposal_kind": "ceasefire",
             "scope": "comprehensive",
-            "unilateral": True,
+            "arrangement": "unilateral",
             "duration_hours": 30,
             "purpose": "holiday",
             "occasion": "Easter",
@@ -403,6 +403,7 @@ EVENTS = [
         "fields": {
             "proposal_kind": "partial_ceasefire",
             "scope": "energy_infrastructure",
+            "arrangement": "bilateral",
             "outcome": "accepted",
         },
         "participants": [

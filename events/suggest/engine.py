@@ -512,7 +512,8 @@ class _Reader:
         return found
 
     def _proposal_fields(self, clause: Clause, reasons: list, triggers: list) -> dict:
-        """Kind, scope, unilateral, duration and occasion from the sentence's words."""
+        """Kind, scope, a unilateral arrangement, duration and occasion from the sentence's
+        words."""
         rules = self.rules
         text = clause.sentence.text
         fields: dict = {}
@@ -535,7 +536,7 @@ class _Reader:
         fields["proposal_kind"] = kind
         unilateral = rules.unilateral.search(text)
         if unilateral:
-            fields["unilateral"] = True
+            fields["arrangement"] = Proposal.Arrangement.UNILATERAL.value
             triggers.append(unilateral.group())
             reasons.append(f"“{unilateral.group()}”: unilateral")
         duration = self._duration(text)

@@ -50,7 +50,7 @@ def suggested_proposal_body(source, quote: str, **changes) -> dict:
         "date": "2025-04-19",
         "date_precision": "day",
         "proposal_kind": "ceasefire",
-        "unilateral": True,
+        "arrangement": "unilateral",
         "duration_hours": 30,
         "proposers": ["russia"],
         "addressees": ["ukraine"],

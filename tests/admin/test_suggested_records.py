@@ -256,7 +256,7 @@ def test_a_refused_suggestion_opens_the_add_form_filled_in_and_names_the_fields(
         "date": "2025-04-19",
         "date_precision": "day",
         "proposal_kind": "ceasefire",
-        "unilateral": "true",
+        "arrangement": "unilateral",
         "duration_hours": "30",
     }
     assert any(
@@ -265,7 +265,7 @@ def test_a_refused_suggestion_opens_the_add_form_filled_in_and_names_the_fields(
     )
     page = response.content.decode()
     assert 'value="Russia declares a 30-hour ceasefire"' in page
-    assert re.search(r'<input type="checkbox" name="unilateral"[^>]* checked>', page)
+    assert re.search(r'<option value="unilateral" selected>', page)
 
 
 def test_a_refused_suggestion_with_a_known_conflict_fills_it_in(editor_client, world, suggested):

@@ -532,17 +532,25 @@ CHOICE_CASES = [
     pytest.param(
         "proposals",
         ProposalFactory,
+        {"arrangement": "bilateral,multilateral"},
+        [{"arrangement": "bilateral"}, {"arrangement": "multilateral"}],
+        [{"arrangement": "unilateral"}, {"arrangement": ""}],
+        id="arrangement-bilateral-multilateral",
+    ),
+    pytest.param(
+        "proposals",
+        ProposalFactory,
         {"unilateral": "true"},
-        [{"unilateral": True}],
-        [{"unilateral": False}],
+        [{"arrangement": "unilateral"}],
+        [{"arrangement": "bilateral"}, {"arrangement": "multilateral"}, {"arrangement": ""}],
         id="unilateral-true",
     ),
     pytest.param(
         "proposals",
         ProposalFactory,
         {"unilateral": "false"},
-        [{"unilateral": False}],
-        [{"unilateral": True}],
+        [{"arrangement": "bilateral"}, {"arrangement": "multilateral"}, {"arrangement": ""}],
+        [{"arrangement": "unilateral"}],
         id="unilateral-false",
     ),
     pytest.param(
@@ -1240,11 +1248,11 @@ def test_every_choice_and_boolean_field_has_a_filter_of_its_name(endpoint, views
 
 def test_the_completeness_check_notices_a_removed_filter():
     crippled = type("Crippled", (ProposalFilterSet,), {})
-    del crippled.base_filters["unilateral"]
+    del crippled.base_filters["arrangement"]
     del crippled.base_filters["talks_format"]
 
-    assert missing_filters("proposals", Proposal, crippled) == {"unilateral", "talks_format"}
-    assert "unilateral" in ProposalFilterSet.base_filters
+    assert missing_filters("proposals", Proposal, crippled) == {"arrangement", "talks_format"}
+    assert "arrangement" in ProposalFilterSet.base_filters
 
 
 def test_the_allowlist_names_only_fields_that_exist():

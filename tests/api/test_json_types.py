@@ -59,8 +59,8 @@ def test_aliases_are_strings(reviewer_api):
 @pytest.mark.parametrize(
     "field, value, expected",
     [
-        ("unilateral", "true", "true or false"),
-        ("unilateral", 1, "true or false"),
+        ("arrangement", True, "a string"),
+        ("arrangement", 1, "a string"),
         ("duration_hours", "24", "an integer"),
         ("duration_hours", True, "an integer"),
         ("extends", "1", "an integer"),
@@ -103,7 +103,7 @@ def test_values_of_the_right_types_and_nulls_pass(reviewer_api):
         "date": "2025-04-20",
         "title": "Truce",
         "proposal_kind": "ceasefire",
-        "unilateral": False,
+        "arrangement": "",
         "duration_hours": 24,
         "extends": None,
         "proposers": [],

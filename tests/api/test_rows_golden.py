@@ -104,7 +104,7 @@ def build_world() -> None:
             [ROLES.PROPOSER, ROLES.ADDRESSEE, ROLES.MEDIATOR][: 1 + n % 3],
             citations=1 + n % 3,
             proposal_kind=["ceasefire", "talks", "humanitarian_pause"][n % 3],
-            unilateral=n % 2 == 0,
+            arrangement="unilateral" if n % 2 == 0 else ["", "bilateral", "multilateral"][n // 2],
         )
         for n in range(6)
     ]

@@ -160,7 +160,8 @@ def case(endpoint, name, factory):
             {"talks_format": "mediated"}, {"proposal_kind": "talks", "talks_format": "mediated"}, {}
         ),
         "end_reason": fields_case({"end_reason": "expired"}, {"end_reason": "expired"}, {}),
-        "unilateral": fields_case({"unilateral": "true"}, {"unilateral": True}, {}),
+        "arrangement": fields_case({"arrangement": "bilateral"}, {"arrangement": "bilateral"}, {}),
+        "unilateral": fields_case({"unilateral": "true"}, {"arrangement": "unilateral"}, {}),
         "in_effect_on": fields_case({"in_effect_on": "2025-04-20"}, in_effect, {}),
         "stance": fields_case({"stance": "rejected"}, {"stance": "rejected"}, {}),
         "meeting_format": fields_case(

@@ -53,10 +53,10 @@ def test_a_proposal_draft_has_its_fields_participants_and_citation(world, editor
     assert result.errors == {}
     proposal = Proposal.objects.get(pk=result.event.pk)
     assert proposal.editorial_status == Event.Status.DRAFT
-    assert (proposal.title, proposal.date, proposal.unilateral, proposal.duration_hours) == (
+    assert (proposal.title, proposal.date, proposal.arrangement, proposal.duration_hours) == (
         "Russia declares a 30-hour ceasefire",
         datetime.date(2025, 4, 19),
-        True,
+        "unilateral",
         30,
     )
     assert proposal.conflict == world["conflict"]

@@ -140,10 +140,10 @@ def test_the_easter_truce(demo):
     assert slugs(truce, "addressee") == {"ukraine"}
     assert truce.date == datetime.date(2025, 4, 19)
     assert truce.date_precision == "day"
-    assert (truce.proposal_kind, truce.scope, truce.unilateral) == (
+    assert (truce.proposal_kind, truce.scope, truce.arrangement) == (
         "ceasefire",
         "comprehensive",
-        True,
+        "unilateral",
     )
     assert (truce.duration_hours, truce.purpose, truce.occasion) == (30, "holiday", "Easter")
     assert (truce.effective_from, truce.ended_on) == (

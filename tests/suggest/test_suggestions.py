@@ -16,13 +16,13 @@ def only(suggestions, kind: str) -> dict:
     return found[0]
 
 
-def test_a_declared_truce_is_a_proposal_with_kind_duration_and_unilateral(suggest, world):
+def test_a_declared_truce_is_a_proposal_with_kind_duration_and_arrangement(suggest, world):
     text = "The Rapid Support Forces declared a unilateral 72-hour humanitarian truce on Sunday."
     record = only(suggest(text), "proposal")
     body = record["body"]
     assert body["proposal_kind"] == "humanitarian_pause"
     assert body["duration_hours"] == 72
-    assert body["unilateral"] is True
+    assert body["arrangement"] == "unilateral"
     assert body["proposers"] == ["rsf"]
     assert body["addressees"] == ["saf"]  # the conflict's other party
     assert body["conflict"] == "sudan-war"
