@@ -113,7 +113,21 @@ class Actor(ConstraintErrorsOnFieldsMixin, models.Model):
         validators=[validate_wikidata_id],
         help_text="Q followed by digits, e.g. Q159.",
     )
-    ucdp_actor_id = models.PositiveIntegerField("UCDP actor ID", null=True, blank=True)
+    ucdp_actor_id = models.PositiveIntegerField(
+        "UCDP actor ID",
+        null=True,
+        blank=True,
+        help_text="The actor's id in UCDP's actor list (side_a_id / side_b_id in its datasets).",
+    )
+    gw_code = models.PositiveSmallIntegerField(
+        "Gleditsch–Ward code",
+        null=True,
+        blank=True,
+        help_text=(
+            "A state's number in Gleditsch and Ward's list of independent states (UCDP's "
+            "gwno), e.g. 365 for Russia; states only."
+        ),
+    )
     # updated_after (incremental sync) on the API's lists.
     updated_at = models.DateTimeField(auto_now=True, db_default=Now(), db_index=True)
 
@@ -123,6 +137,9 @@ class Actor(ConstraintErrorsOnFieldsMixin, models.Model):
     constraint_fields = {
         "actor_unique_wikidata_id": "wikidata_id",
         "actor_unique_name_ci": "name",
+        "actor_unique_gw_code": "gw_code",
+        "actor_gw_code_range": "gw_code",
+        "actor_gw_code_only_states": "gw_code",
     }
 
     class Meta:
@@ -133,6 +150,25 @@ class Actor(ConstraintErrorsOnFieldsMixin, models.Model):
                 condition=~Q(wikidata_id=""),
                 name="actor_unique_wikidata_id",
                 violation_error_message="Another actor already has this Wikidata ID.",
+            ),
+            # A Gleditsch–Ward number names one state (a successor state has its own).
+            models.UniqueConstraint(
+                fields=["gw_code"],
+                name="actor_unique_gw_code",
+                violation_error_message="Another actor already has this Gleditsch–Ward code.",
+            ),
+            models.CheckConstraint(
+                condition=Q(gw_code__isnull=True) | Q(gw_code__gte=2, gw_code__lte=999),
+                name="actor_gw_code_range",
+                violation_error_message=(
+                    "A Gleditsch–Ward code is a number from 2 to 999 (e.g. 2 for the United "
+                    "States, 365 for Russia)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(gw_code__isnull=True) | Q(kind="state"),
+                name="actor_gw_code_only_states",
+                violation_error_message="Only a state has a Gleditsch–Ward code.",
             ),
             # One name names one actor, whatever its case; also serves the name-versus-alias
             # checks (ActorAlias.clean, the API's alias validation, the database trigger).

@@ -36,6 +36,7 @@ from .models import (
     LINK_FIELDS,
     Citation,
     Conflict,
+    ConflictDyad,
     ConflictParty,
     Event,
     Meeting,
@@ -63,12 +64,18 @@ class ConflictPartyInline(PickersMixin, admin.TabularInline):
     pickers = (ACTOR_PICKER,)
 
 
+class ConflictDyadInline(admin.TabularInline):
+    model = ConflictDyad
+    extra = 0
+    max_num = Conflict.MAX_DYADS
+
+
 @admin.register(Conflict)
 class ConflictAdmin(CuratedAdmin):
     list_display = ["name", "slug", "start_date", "ucdp_conflict_id"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [ConflictPartyInline]
+    inlines = [ConflictPartyInline, ConflictDyadInline]
 
     class Media:
         # The slug typed from the name keeps its dashes ("Israel–Hamas war" →

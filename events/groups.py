@@ -11,6 +11,7 @@ CURATED = {
     "events": [
         "conflict",
         "conflictparty",
+        "conflictdyad",
         "source",
         "proposal",
         "response",
@@ -27,6 +28,7 @@ EDITOR_DELETES = {
     "participant",
     "citation",
     "conflictparty",
+    "conflictdyad",
     "proposal",
     "response",
     "meeting",

@@ -42,11 +42,19 @@ class Conflict(models.Model):
     parties = models.ManyToManyField(
         Actor, through="ConflictParty", related_name="conflicts", blank=True
     )
-    ucdp_conflict_id = models.PositiveIntegerField("UCDP conflict ID", null=True, blank=True)
+    ucdp_conflict_id = models.PositiveIntegerField(
+        "UCDP conflict ID",
+        null=True,
+        blank=True,
+        help_text="The conflict's conflict_id in UCDP's datasets (UCDP/PRIO, GED).",
+    )
     # updated_after (incremental sync) on the API's lists.
     updated_at = models.DateTimeField(auto_now=True, db_default=Now(), db_index=True)
 
     history = HistoricalRecords()
+
+    # UCDP codes a conflict's fighting in a handful of dyads; more is a mistake.
+    MAX_DYADS = 100
 
     class Meta:
         ordering = ["name"]
@@ -90,6 +98,40 @@ class ConflictParty(models.Model):
 
     def __str__(self) -> str:
         return str(self.actor)
+
+
+class ConflictDyad(models.Model):
+    """A UCDP dyad of the conflict: the pair of sides UCDP codes its fighting between
+    (dyad_id in the UCDP dyadic dataset and in GED), so that an analyst joins our records
+    with UCDP's at the level of the dyad as well as of the conflict."""
+
+    # Looked up through conflict_dyad_unique (conflict first): no index of its own.
+    conflict = models.ForeignKey(
+        Conflict, on_delete=models.CASCADE, related_name="dyads", db_index=False
+    )
+    ucdp_dyad_id = models.PositiveIntegerField(
+        "UCDP dyad ID", help_text="dyad_id in UCDP's dyadic dataset and GED."
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "UCDP dyad"
+        ordering = ["ucdp_dyad_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conflict", "ucdp_dyad_id"],
+                name="conflict_dyad_unique",
+                violation_error_message="The conflict already has this UCDP dyad.",
+            )
+        ]
+        indexes = [
+            # The ucdp_dyad filters look conflicts up by the dyad.
+            models.Index(fields=["ucdp_dyad_id"], name="conflict_dyad_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"UCDP dyad {self.ucdp_dyad_id}"
 
 
 # Who reads an article's full text through the API (editors and reviewers have it): news
@@ -382,6 +424,18 @@ class EventQuerySet(models.QuerySet):
             responses = Response.objects.filter(event_ptr=models.OuterRef("pk"))
             condition |= models.Exists(matching(responses, "responder", models.OuterRef("date")))
         return self.filter(condition)
+
+    def about_proposals(self, proposals) -> "EventQuerySet":
+        """The ``proposals`` themselves and the records about them: the responses to them,
+        accusations of violating them, talks that produced or discussed them."""
+        ids = [proposal.pk for proposal in proposals]
+        return self.filter(
+            Q(pk__in=ids)
+            | Q(pk__in=Response.objects.filter(proposal__in=ids).values("pk"))
+            | Q(pk__in=ViolationAccusation.objects.filter(proposal__in=ids).values("pk"))
+            | Q(pk__in=Meeting.objects.filter(produced__in=ids).values("pk"))
+            | Q(pk__in=Meeting.objects.filter(discussed__in=ids).values("pk"))
+        )
 
 
 class Event(ConstraintErrorsOnFieldsMixin, models.Model):
@@ -789,7 +843,12 @@ class Proposal(Event):
     monitoring = models.TextField(
         blank=True, help_text="The agreed monitoring or verification mechanism."
     )
-    pax_agreement_id = models.PositiveIntegerField("PA-X agreement ID", null=True, blank=True)
+    pax_agreement_id = models.PositiveIntegerField(
+        "PA-X agreement ID",
+        null=True,
+        blank=True,
+        help_text="The agreement's AgtId in the PA-X Peace Agreements Database.",
+    )
     extends = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="extended_by"
     )
@@ -821,6 +880,12 @@ class Proposal(Event):
             models.Index(fields=["effective_from", "ended_on"], name="proposal_effective"),
             models.Index(fields=["proposed_start", "proposed_end"], name="proposal_proposed"),
             models.Index(fields=["outcome"], name="proposal_outcome"),
+            # The pax_agreement filter (PA-X's AgtId) looks proposals up by it.
+            models.Index(
+                fields=["pax_agreement_id"],
+                condition=Q(pax_agreement_id__isnull=False),
+                name="proposal_pax_agreement",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -8,6 +8,7 @@ empty item of a list or a malformed value is a 400 that names the parameter.
 """
 
 import datetime
+import re
 from collections.abc import Collection
 
 import django_filters
@@ -147,6 +148,84 @@ class IdsField(CommaSeparatedField):
         return list(found.values())
 
 
+class ExternalIdsField(CommaSeparatedField):
+    """Identifiers another dataset gives records of ``model`` (its ``field``: a UCDP id, a
+    Wikidata ID), each read by ``parse`` (a ValidationError for a malformed one); the records
+    that have any of them (one query), a value no record has reported."""
+
+    def __init__(self, *args, model=None, field="", parse=None, **kwargs):
+        self.model, self.field, self.parse = model, field, parse
+        # The records a value may name; a FilterSet narrows it to what its reader may see.
+        self.queryset = model.objects.all()
+        super().__init__(*args, **kwargs)
+
+    def clean_values(self, values):
+        if len(values) > MAX_IDS:
+            raise forms.ValidationError(
+                "At most %(maximum)s values; %(count)s were given.",
+                params={"maximum": MAX_IDS, "count": len(values)},
+            )
+        parsed, bad = [], []
+        for value in values:
+            try:
+                parsed.append(self.parse(value))
+            except forms.ValidationError:
+                bad.append(value)
+        if bad:
+            raise forms.ValidationError(
+                "Expected %(expected)s: %(values)s.",
+                params={"expected": self.parse.expected, "values": ", ".join(bad)},
+            )
+        found = list(self.queryset.filter(**{f"{self.field}__in": parsed}))
+        have = {getattr(record, self.field) for record in found}
+        unknown = [value for value in dict.fromkeys(parsed) if value not in have]
+        if unknown:
+            raise forms.ValidationError(
+                "No %(noun)s has the %(label)s %(values)s.",
+                params={
+                    "noun": self.model._meta.verbose_name,
+                    "label": self.model._meta.get_field(self.field).verbose_name,
+                    "values": ", ".join(map(str, unknown)),
+                },
+            )
+        return found
+
+
+def parser(expected: str):
+    """A parse function of ExternalIdsField, with what it expects said in its errors."""
+
+    def decorate(parse):
+        parse.expected = expected
+        return parse
+
+    return decorate
+
+
+# PostgreSQL's integer, the external ids' column type.
+MAX_EXTERNAL_ID = 2**31 - 1
+
+
+@parser(f"whole numbers from 1 to {MAX_EXTERNAL_ID}")
+def external_number(text: str) -> int:
+    return positive_int(text, MAX_EXTERNAL_ID)
+
+
+@parser("Gleditsch–Ward codes: whole numbers from 2 to 999")
+def gw_code(text: str) -> int:
+    number = positive_int(text, 999)
+    if number < 2:
+        raise forms.ValidationError("Not a Gleditsch–Ward code.")
+    return number
+
+
+@parser("Wikidata IDs: Q followed by digits, e.g. Q159")
+def wikidata_id(text: str) -> str:
+    text = text.upper()
+    if not re.fullmatch(r"Q[1-9][0-9]{0,18}", text):
+        raise forms.ValidationError("Not a Wikidata ID.")
+    return text
+
+
 class ListFilter(django_filters.Filter):
     """A filter of several values, any of which matches: the backend joins its repeated keys
     into one comma list."""
@@ -168,6 +247,23 @@ class ChoicesFilter(ListFilter):
     """Any of several choices; ``field_name`` may cross into a kind (as_proposal__outcome)."""
 
     field_class = ChoicesField
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class ExternalIdsFilter(ListFilter):
+    """Records by another dataset's identifier of theirs (``model``'s ``field``), any of
+    several; one no record has is a 400 naming it."""
+
+    field_class = ExternalIdsField
+
+    def __init__(self, *args, model=None, field="", parse=external_number, **kwargs):
+        super().__init__(*args, model=model, field=field, parse=parse, **kwargs)
+
+    def filter(self, qs, value):
+        # On the list of ``model`` itself the records are matched by their keys.
+        if value and self.field_name == "pk":
+            value = [record.pk for record in value]
+        return super().filter(qs, value)
 
 
 @extend_schema_field(OpenApiTypes.STR)

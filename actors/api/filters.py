@@ -3,7 +3,15 @@
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 
-from lib.filters import ChoicesFilter, SlugsFilter, StableOrderingFilter, UpdatedAfterFilter
+from lib.filters import (
+    ChoicesFilter,
+    ExternalIdsFilter,
+    SlugsFilter,
+    StableOrderingFilter,
+    UpdatedAfterFilter,
+    gw_code,
+    wikidata_id,
+)
 
 from ..models import Actor, ActorAlias, Affiliation
 
@@ -16,6 +24,24 @@ class ActorFilterSet(django_filters.FilterSet):
     )
     q = django_filters.CharFilter(method="filter_q", help_text="Substring of name or alias.")
     updated_after = UpdatedAfterFilter()
+    # Other datasets' identifiers (docs/codebook.md, "Links to other datasets").
+    ucdp_actor = ExternalIdsFilter(
+        model=Actor, field="ucdp_actor_id", field_name="pk", help_text="UCDP actor id, any of."
+    )
+    wikidata = ExternalIdsFilter(
+        model=Actor,
+        field="wikidata_id",
+        parse=wikidata_id,
+        field_name="pk",
+        help_text="Wikidata ID (Q159), any of several.",
+    )
+    gw_code = ExternalIdsFilter(
+        model=Actor,
+        field="gw_code",
+        parse=gw_code,
+        field_name="pk",
+        help_text="Gleditsch–Ward code (365), any of several.",
+    )
     ordering = StableOrderingFilter(fields=["name", "slug"], help_text="name, -name, slug, -slug")
 
     class Meta:

@@ -51,6 +51,7 @@ class ActorSerializer(JSONTypesMixin, serializers.ModelSerializer):
             "description",
             "wikidata_id",
             "ucdp_actor_id",
+            "gw_code",
             "aliases",
             "affiliations",
         ]

@@ -14,15 +14,18 @@ from django.db.models import BigIntegerField, BooleanField, F, Func, Q, Value
 from actors.models import Actor
 from lib.filters import (
     ChoicesFilter,
+    ExternalIdsFilter,
     IdFilter,
     SlugsFilter,
     StableOrderingFilter,
     StrictBooleanFilter,
     UpdatedAfterFilter,
+    wikidata_id,
 )
 
 from ..models import (
     Conflict,
+    ConflictDyad,
     Event,
     Meeting,
     Participant,
@@ -78,6 +81,39 @@ class EventFilterSet(django_filters.FilterSet):
         help_text="Created or changed since then; retracted since then come as tombstones.",
     )
     q = django_filters.CharFilter(method="filter_q", help_text="Full-text search.")
+    # Other datasets' identifiers (docs/codebook.md, "Links to other datasets").
+    ucdp_conflict = ExternalIdsFilter(
+        model=Conflict,
+        field="ucdp_conflict_id",
+        field_name="conflict",
+        help_text="UCDP conflict_id of the event's conflict, any of several.",
+    )
+    ucdp_dyad = ExternalIdsFilter(
+        model=ConflictDyad,
+        field="ucdp_dyad_id",
+        method="filter_ucdp_dyad",
+        help_text="UCDP dyad_id of one of the conflict's dyads, any of several.",
+    )
+    ucdp_actor = ExternalIdsFilter(
+        model=Actor,
+        field="ucdp_actor_id",
+        method="filter_actor",
+        help_text="Any role, by the actor's UCDP actor id (as actor; include_affiliates applies).",
+    )
+    wikidata = ExternalIdsFilter(
+        model=Actor,
+        field="wikidata_id",
+        parse=wikidata_id,
+        method="filter_actor",
+        help_text="Any role, by the actor's Wikidata ID (as actor; include_affiliates applies).",
+    )
+    pax_agreement = ExternalIdsFilter(
+        model=Proposal,
+        field="pax_agreement_id",
+        method="filter_pax_agreement",
+        help_text="The proposals with any of these PA-X agreement ids (AgtId), and the records "
+        "about them: responses, accusations, talks that produced or discussed them.",
+    )
     ordering = StableOrderingFilter(
         fields=["date", "updated_at", "title", "id"], help_text="date, -date, updated_at, title, id"
     )
@@ -95,6 +131,20 @@ class EventFilterSet(django_filters.FilterSet):
         for name in cls.roles:
             filters[name] = SlugsFilter(model=Actor, method="filter_role", field_name=name)
         return filters
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if not sees_unpublished(user, Proposal):
+            # A public reader's proposals are the published ones: a PA-X id that only a
+            # draft has is unknown to them, as the draft is.
+            self.form.fields["pax_agreement"].queryset = Proposal.objects.published()
+
+    def filter_ucdp_dyad(self, queryset, name, dyads):
+        return queryset.filter(conflict__in={dyad.conflict_id for dyad in dyads})
+
+    def filter_pax_agreement(self, queryset, name, proposals):
+        return queryset.about_proposals(proposals)
 
     def filter_nothing(self, queryset, name, value):
         return queryset  # read by the actor and role filters
@@ -233,9 +283,7 @@ class TimelineFilterSet(EventFilterSet):
         if not sees_unpublished(user, Proposal):
             # A public reader's thread starts from a published proposal; any other id is
             # unknown to them, as the record is.
-            self.form.fields["thread"].queryset = Proposal.objects.filter(
-                editorial_status=Event.Status.PUBLISHED
-            )
+            self.form.fields["thread"].queryset = Proposal.objects.published()
 
     def filter_thread(self, queryset, name, proposals):
         members = Q(pk__in=[proposal.pk for proposal in proposals])
@@ -249,11 +297,26 @@ class TimelineFilterSet(EventFilterSet):
 
 class ConflictFilterSet(django_filters.FilterSet):
     party = SlugsFilter(model=Actor, field_name="parties", distinct=True)
+    ucdp_conflict = ExternalIdsFilter(
+        model=Conflict,
+        field="ucdp_conflict_id",
+        field_name="pk",
+        help_text="UCDP conflict_id, any of several.",
+    )
+    ucdp_dyad = ExternalIdsFilter(
+        model=ConflictDyad,
+        field="ucdp_dyad_id",
+        method="filter_ucdp_dyad",
+        help_text="UCDP dyad_id of one of its dyads, any of several.",
+    )
     updated_after = UpdatedAfterFilter()
 
     class Meta:
         model = Conflict
         fields: list[str] = []
+
+    def filter_ucdp_dyad(self, queryset, name, dyads):
+        return queryset.filter(pk__in={dyad.conflict_id for dyad in dyads})
 
 
 class SourceFilterSet(django_filters.FilterSet):

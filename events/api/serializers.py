@@ -13,6 +13,7 @@ from rest_framework import serializers
 from actors.models import Actor
 from lib.columns import ColumnsListSerializer
 from lib.drf import JSONTypesMixin, full_clean_or_400, instance_with, raise_as_drf
+from lib.filters import MAX_EXTERNAL_ID
 
 from .. import services
 from ..codes import codes_for
@@ -22,6 +23,7 @@ from ..models import (
     LINK_FIELDS,
     Citation,
     Conflict,
+    ConflictDyad,
     Event,
     Meeting,
     Participant,
@@ -45,21 +47,67 @@ KIND_ENDPOINTS = {
 }
 
 
+class DyadIdsField(serializers.ListField):
+    """A conflict's UCDP dyad ids, read and written as a list of numbers (prefetched by the
+    view)."""
+
+    def get_attribute(self, conflict):
+        return [dyad.ucdp_dyad_id for dyad in conflict.dyads.all()]
+
+
 class ConflictSerializer(JSONTypesMixin, serializers.ModelSerializer):
     parties = serializers.SlugRelatedField(
         slug_field="slug", queryset=Actor.objects.all(), many=True, required=False
     )
+    ucdp_dyad_ids = DyadIdsField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_EXTERNAL_ID),
+        required=False,
+        max_length=Conflict.MAX_DYADS,
+        help_text="The UCDP dyads (dyad_id) of the conflict, to join with UCDP's dyadic "
+        f"dataset and GED; at most {Conflict.MAX_DYADS}.",
+    )
 
     class Meta:
         model = Conflict
-        fields = ["slug", "name", "start_date", "parties", "ucdp_conflict_id"]
+        fields = ["slug", "name", "start_date", "parties", "ucdp_conflict_id", "ucdp_dyad_ids"]
+
+    def validate_ucdp_dyad_ids(self, ids: list[int]) -> list[int]:
+        if len(set(ids)) != len(ids):
+            raise serializers.ValidationError("A dyad is listed twice.")
+        return ids
 
     def validate(self, attrs):
         # A slug left out is made from the name; its uniqueness is checked like a typed one.
-        conflict = instance_with(self, {k: v for k, v in attrs.items() if k != "parties"})
+        conflict = instance_with(
+            self, {k: v for k, v in attrs.items() if k not in ("parties", "ucdp_dyad_ids")}
+        )
         full_clean_or_400(conflict)
         attrs["slug"] = conflict.slug
         return attrs
+
+    @transaction.atomic
+    def create(self, validated_data):
+        dyads = validated_data.pop("ucdp_dyad_ids", None)
+        conflict = super().create(validated_data)
+        self._save_dyads(conflict, dyads)
+        return conflict
+
+    @transaction.atomic
+    def update(self, instance, validated_data):
+        dyads = validated_data.pop("ucdp_dyad_ids", None)
+        conflict = super().update(instance, validated_data)
+        self._save_dyads(conflict, dyads)
+        return conflict
+
+    def _save_dyads(self, conflict, ids) -> None:
+        if ids is None:
+            return
+        conflict.dyads.exclude(ucdp_dyad_id__in=ids).delete()
+        kept = set(conflict.dyads.values_list("ucdp_dyad_id", flat=True))
+        for dyad_id in ids:
+            if dyad_id not in kept:
+                ConflictDyad.objects.create(conflict=conflict, ucdp_dyad_id=dyad_id)
+        getattr(conflict, "_prefetched_objects_cache", {}).pop("dyads", None)
 
 
 class KindMonthCountSerializer(serializers.Serializer):

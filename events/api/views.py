@@ -399,7 +399,7 @@ class ConflictViewSet(FieldSelectionMixin, viewsets.ModelViewSet):
     lookup_field = "slug"
     serializer_class = event_serializers.ConflictSerializer
     filterset_class = filters.ConflictFilterSet
-    queryset = Conflict.objects.prefetch_related("parties").order_by("name")
+    queryset = Conflict.objects.prefetch_related("parties", "dyads").order_by("name")
 
     def _period(self) -> tuple:
         check_query_params(self.request, ("date_after", "date_before", "format"))

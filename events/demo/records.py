@@ -48,6 +48,7 @@ ACTORS = [
         "kind": "state",
         "country": "RUS",
         "wikidata_id": "Q159",
+        "gw_code": 365,
         "description": "",
     },
     {
@@ -56,6 +57,7 @@ ACTORS = [
         "kind": "state",
         "country": "UKR",
         "wikidata_id": "Q212",
+        "gw_code": 369,
         "description": "",
     },
     {
@@ -64,6 +66,7 @@ ACTORS = [
         "kind": "state",
         "country": "USA",
         "wikidata_id": "Q30",
+        "gw_code": 2,
         "description": "",
     },
     {
@@ -72,6 +75,7 @@ ACTORS = [
         "kind": "state",
         "country": "SAU",
         "wikidata_id": "Q851",
+        "gw_code": 670,
         "description": "",
     },
     {

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from actors.models import Actor, ActorAlias, ActorPreviousSlug, Affiliation
+from events.models import Conflict
 from tests.actors.published import event_showing
 from tests.admin.helpers import inline_management
 from tests.factories import ActorAliasFactory, ActorFactory, AffiliationFactory
@@ -303,3 +304,45 @@ def test_restoring_a_published_actors_old_name_and_slug_is_a_reviewers_change(
     assert by_reviewer.status_code == 302
     assert (russia.name, russia.slug) == ("Russian Federation", "rf")
     assert list(ActorPreviousSlug.objects.values_list("slug", "actor")) == [("russia", russia.pk)]
+
+
+# Other datasets' identifiers ----------------------------------------------------------------
+
+
+def test_a_gleditsch_ward_code_is_refused_on_an_actor_that_is_no_state(editor_client):
+    page = editor_client.post(ADD, actor_form(kind="person", name="Vladimir Putin", gw_code=365))
+
+    assert page.status_code == 200
+    assert "Only a state has a Gleditsch–Ward code." in page_text(page)
+    assert not Actor.objects.exists()
+
+
+def test_a_state_is_saved_with_its_gleditsch_ward_code(editor_client):
+    page = editor_client.post(ADD, actor_form(gw_code=365))
+
+    assert page.status_code == 302
+    assert Actor.objects.get().gw_code == 365
+
+
+def test_a_conflict_is_saved_with_its_ucdp_ids_and_dyads(editor_client):
+    data = {"slug": "", "name": "Russia–Ukraine war", "start_date": "", "ucdp_conflict_id": "13243"}
+    data.update(inline_management("party_links", []))
+    data.update(inline_management("dyads", [{"ucdp_dyad_id": 14280}, {"ucdp_dyad_id": 14281}]))
+
+    page = editor_client.post(reverse("admin:events_conflict_add"), data)
+
+    assert page.status_code == 302, page_text(page)
+    conflict = Conflict.objects.get()
+    assert conflict.ucdp_conflict_id == 13243
+    assert sorted(conflict.dyads.values_list("ucdp_dyad_id", flat=True)) == [14280, 14281]
+
+
+def test_a_conflicts_dyad_listed_twice_is_refused(editor_client):
+    data = {"slug": "", "name": "Russia–Ukraine war", "start_date": "", "ucdp_conflict_id": ""}
+    data.update(inline_management("party_links", []))
+    data.update(inline_management("dyads", [{"ucdp_dyad_id": 14280}, {"ucdp_dyad_id": 14280}]))
+
+    page = editor_client.post(reverse("admin:events_conflict_add"), data)
+
+    assert page.status_code == 200
+    assert not Conflict.objects.exists()

@@ -20,7 +20,13 @@ from actors.models import Actor
 from events.api.filters import ProposalFilterSet
 from events.api.urls import router
 from events.models import Event, Participant, Proposal
-from lib.filters import ChoicesFilter, IdFilter, SlugsFilter, StrictBooleanFilter
+from lib.filters import (
+    ChoicesFilter,
+    ExternalIdsFilter,
+    IdFilter,
+    SlugsFilter,
+    StrictBooleanFilter,
+)
 from tests.api.contract import CONTRACT_FILTERS
 from tests.factories import (
     AccusationFactory,
@@ -1097,6 +1103,8 @@ def bad_value(f: django_filters.Filter) -> str | None:
         return "no_such_choice"
     if isinstance(f, IdFilter):
         return "one"
+    if isinstance(f, ExternalIdsFilter):
+        return "Q0"  # neither a number nor a Wikidata ID
     if isinstance(f, StrictBooleanFilter):
         return "maybe"
     if isinstance(f, django_filters.IsoDateTimeFilter):

@@ -127,7 +127,7 @@ MAKERS = {
 #   row joined: conflict; a response's responder and proposal; a source's outlet; an
 #   affiliation's person and organization);
 #   actors: + aliases, + affiliations with their organizations;
-#   conflicts: + parties;
+#   conflicts: + parties, + UCDP dyads;
 #   events and every kind: + participants with their actors, + citations with their source,
 #   speaker and via (a timeline row's proposal_kind, outcome, stance and proposal come with
 #   the page: its kinds' tables joined, a meeting's proposal a subquery);
@@ -135,7 +135,7 @@ MAKERS = {
 MAX_QUERIES = {
     "actors": 4,
     "affiliations": 2,
-    "conflicts": 3,
+    "conflicts": 4,
     "sources": 2,
     "events": 4,
     "proposals": 4,
