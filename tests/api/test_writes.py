@@ -546,6 +546,7 @@ def test_editor_creates_an_actor_with_aliases(editor_api):
         "description": "",
         "wikidata_id": "Q159",
         "ucdp_actor_id": None,
+        "gw_code": None,
         "aliases": ["Moscow", "the Kremlin"],
         "affiliations": [],
     }
