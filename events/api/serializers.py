@@ -286,15 +286,28 @@ class CitationSerializer(serializers.ModelSerializer):
 
 
 class CodesSerializer(serializers.Serializer):
-    """An event's standard codes, derived from its kind, fields and participants (read only).
-    CAMEO codes are text: "036" keeps its leading zero."""
+    """An event's standard codes, derived from its kind, fields and participants (read only)
+    by the rules of events/codes.py. CAMEO codes are text: "036" keeps its leading zero."""
 
-    cameo = serializers.CharField(allow_null=True)
-    plover = serializers.CharField()
-    plover_mode = serializers.CharField(allow_null=True)
+    cameo = serializers.CharField(allow_null=True, help_text="CAMEO 1.1b3 event code.")
+    cameo_root = serializers.CharField(
+        allow_null=True, help_text="GDELT's EventRootCode: the CAMEO code's first two digits."
+    )
+    quad_class = serializers.IntegerField(
+        allow_null=True,
+        help_text="GDELT's QuadClass of the root code: 1 verbal cooperation, 2 material "
+        "cooperation, 3 verbal conflict, 4 material conflict.",
+    )
+    plover = serializers.CharField(
+        allow_null=True, help_text="PLOVER event type; null where PLOVER has none."
+    )
+    plover_mode = serializers.CharField(allow_null=True, help_text="PLOVER mode of that type.")
+    mapping_version = serializers.CharField(
+        help_text="Version of the mapping that gave these codes (docs/codebook.md)."
+    )
 
     def get_attribute(self, event):
-        return codes_for(event)
+        return codes_for(event).as_dict()
 
 
 class TombstoneSerializer(serializers.Serializer):

@@ -39,6 +39,14 @@ CITATION_COLUMNS = [
     "citations.speaker",
     "citations.via",
 ]
+CODES_COLUMNS = [
+    "codes.cameo",
+    "codes.cameo_root",
+    "codes.quad_class",
+    "codes.plover",
+    "codes.plover_mode",
+    "codes.mapping_version",
+]
 
 
 # --- flatten, on rows -------------------------------------------------------------------------
@@ -138,13 +146,7 @@ def test_the_columns_of_a_serializer_are_its_fields_with_nested_ones_in_place():
     columns = serializer_columns(ProposalSerializer())
 
     start = columns.index("replaces")
-    assert columns[start : start + 5] == [
-        "replaces",
-        "codes.cameo",
-        "codes.plover",
-        "codes.plover_mode",
-        "citations.source",
-    ]
+    assert columns[start : start + 8] == ["replaces", *CODES_COLUMNS, "citations.source"]
     assert "codes" not in columns and "citations" not in columns
     assert columns[-2:] == ["created_at", "updated_at"]
 

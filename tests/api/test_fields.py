@@ -13,7 +13,7 @@ from events.models import Citation, Event, Participant
 from lib.selection import FieldSelectionMixin
 from tests.api.personas import *  # noqa: F403 (the personas: fixtures found by name)
 from tests.api.test_csv import timeline  # noqa: F401 (the fixture: every list with rows)
-from tests.api.test_csv_cells import CITATION_COLUMNS
+from tests.api.test_csv_cells import CITATION_COLUMNS, CODES_COLUMNS
 from tests.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +112,7 @@ def test_a_csv_list_has_only_the_columns_of_the_fields_asked(anonymous, endpoint
 def test_a_nested_field_selects_its_columns(anonymous):
     header = csv_rows(get(anonymous, "proposals/", format="csv", fields="citations,codes,id"))[0]
 
-    assert header == ["id", "codes.cameo", "codes.plover", "codes.plover_mode", *CITATION_COLUMNS]
+    assert header == ["id", *CODES_COLUMNS, *CITATION_COLUMNS]
 
 
 @with_rows

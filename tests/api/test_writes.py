@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from actors.models import Actor, ActorAlias
+from events.codes import MAPPING_VERSION
 from events.models import (
     Citation,
     Event,
@@ -131,8 +132,15 @@ def test_editor_creates_a_proposal_with_participants_and_citations(world, editor
         "extends": None,
         "counters": None,
         "replaces": None,
-        # A unilateral truce: CAMEO 0871 "declare ceasefire", PLOVER CONCEDE.
-        "codes": {"cameo": "0871", "plover": "CONCEDE", "plover_mode": "ceasefire"},
+        # A unilateral truce: CAMEO 0871 "declare truce, ceasefire", PLOVER CONCEDE (no mode).
+        "codes": {
+            "cameo": "0871",
+            "cameo_root": "08",
+            "quad_class": 2,
+            "plover": "CONCEDE",
+            "plover_mode": None,
+            "mapping_version": MAPPING_VERSION,
+        },
         "citations": [
             {
                 "source": world["source"].pk,
