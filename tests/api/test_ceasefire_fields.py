@@ -65,7 +65,7 @@ def test_an_unknown_arrangement_is_a_400_naming_it(anonymous, value):
         ("bilateral", "ceasefire", "0256"),  # an offer: appeal for de-escalation
         ("multilateral", "ceasefire", "0256"),
         ("", "ceasefire", "0256"),
-        ("unilateral", "prisoner_exchange", "0256"),  # no truce to declare
+        ("unilateral", "prisoner_exchange", "0353"),  # no truce: an intent to release
     ],
 )
 def test_only_a_unilateral_truce_is_a_declared_one(anonymous, arrangement, kind, cameo):
