@@ -310,12 +310,6 @@ COLUMNS = {
     "events_participant": "id event_id actor_id role",
     "events_citation": "id event_id source_id quote speaker_id via_id",
 }
-# Every table the command empties before filling (children first), with their histories.
-CURATED_TABLES = [
-    *reversed(COLUMNS),
-    "events_mergedsource",
-    "actors_actorpreviousslug",
-]
 
 
 # events.search's separator of a document's parts, as COPY's text format writes it.

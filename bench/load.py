@@ -16,7 +16,7 @@ from django.db import connection, transaction
 
 from lib.dataversion import data_changed
 
-from .generate import COLUMNS, CURATED_TABLES, Generator, Writer
+from .generate import COLUMNS, Generator, Writer
 
 # The curated tables and their histories, which would otherwise describe rows that are gone.
 HISTORY_APPS = ("actors", "events")
@@ -40,13 +40,18 @@ def set_local(cursor, settings: dict[str, str]) -> dict[str, str]:
     return previous
 
 
-def tables_to_empty() -> list[str]:
-    histories = [
+def tables_to_empty(histories: bool = True) -> list[str]:
+    """Every table of the curated apps (a table the generator does not fill included, so that
+    none refers to an emptied one), and with ``histories`` their history tables."""
+    tables = {
         model._meta.db_table
         for model in apps.get_models(include_auto_created=True)
-        if model._meta.app_label in HISTORY_APPS and model.__name__.startswith("Historical")
-    ]
-    return [*CURATED_TABLES, *sorted(histories)]
+        if model._meta.app_label in HISTORY_APPS
+        and model._meta.managed
+        and not model._meta.proxy
+        and (histories or not model.__name__.startswith("Historical"))
+    }
+    return sorted(tables)
 
 
 def holds_data() -> bool:
@@ -154,7 +159,7 @@ def load(
             previous = set_local(cursor, settings)
             # Emptied (already empty without --replace) in this transaction, so that COPY
             # may freeze the rows.
-            tables = tables_to_empty() if replace else CURATED_TABLES
+            tables = tables_to_empty(histories=replace)
             cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY")
             indexes = secondary_indexes(cursor)
             for name, _ in indexes:
