@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from .models import Event, Meeting, Participant, Proposal, Response
 
 # Bump when any rule, name or class below changes what a row shows.
-MAPPING_VERSION = "2"
+MAPPING_VERSION = "3"
 
 # The CAMEO codes the rules give, with the codebook's names.
 CAMEO_NAMES = {
@@ -99,7 +99,7 @@ QUAD_CLASSES = {
     3: "Verbal conflict",
     4: "Material conflict",
 }
-QUAD_CLASS_ROOTS = {1: range(1, 5), 2: range(5, 9), 3: range(9, 14), 4: range(14, 21)}
+QUAD_CLASS_ROOTS = {1: range(1, 6), 2: range(6, 9), 3: range(9, 14), 4: range(14, 21)}
 
 
 def quad_class(root: str | None) -> int | None:
