@@ -199,6 +199,9 @@ TALKS_FORMATS = [value for value, _ in Proposal.TalksFormat.choices]
 # between two sides or more, the rest not coded.
 ARRANGEMENTS = [*(value for value, _ in Proposal.Arrangement.choices), ""]
 ARRANGEMENT_SHARES = [0.2, 0.45, 0.55]
+UNILATERAL = Proposal.Arrangement.UNILATERAL.value
+WRITTEN = Proposal.Written.WRITTEN.value
+STAGES = [value for value, _ in Proposal.Stage.choices]
 END_REASONS = [value for value, _ in Proposal.EndReason.choices]
 BROKE_DOWN = Proposal.EndReason.BROKE_DOWN.value
 COLLAPSED, EXPIRED = Proposal.Outcome.COLLAPSED.value, Proposal.Outcome.EXPIRED.value
@@ -298,7 +301,8 @@ COLUMNS = {
     "events_proposal": (
         "event_ptr_id proposal_kind scope arrangement talks_format purpose occasion "
         "proposed_start proposed_end duration_hours effective_from ended_on end_reason outcome "
-        "monitoring pax_agreement_id extends_id counters_id replaces_id"
+        "monitoring pax_agreement_id extends_id counters_id replaces_id "
+        "written text_url stage agreed_on ended_by_id"
     ),
     "events_response": "event_ptr_id proposal_id responder_id stance conditions",
     "events_meeting": "event_ptr_id venue country meeting_format outcome",
@@ -942,10 +946,21 @@ class Generator:
         arrangement = "" if talks else ARRANGEMENTS[bisect.bisect(ARRANGEMENT_SHARES, r())]
         talks_format = TALKS_FORMATS[int(r() * len(TALKS_FORMATS))] if talks else ""
         duration = DURATIONS[int(r() * len(DURATIONS))]
+        # Agreed when it took effect (a truce one side declared is not agreed); some of those
+        # agreements are texts, published at a URL of their own. Who ended it is not named.
+        written = text_url = stage = ""
+        agreed = N
+        if effective != N and arrangement != UNILATERAL:
+            agreed = effective
+            if r() < 0.5:
+                written = WRITTEN
+                text_url = f"https://agreements.example.org/{pk}"
+            stage = STAGES[int(r() * len(STAGES))]
         line = (
             f"{pk}\t{kind}\t{scope}\t{arrangement}\t{talks_format}\t{purpose}\t{occasion}\t"
             f"{proposed_start}\t{proposed_end}\t{duration}\t{effective}\t{ended}\t"
-            f"{end_reason}\t{outcome}\t{monitoring}\t{N}\t{links[0]}\t{links[1]}\t{links[2]}\n"
+            f"{end_reason}\t{outcome}\t{monitoring}\t{N}\t{links[0]}\t{links[1]}\t{links[2]}\t"
+            f"{written}\t{text_url}\t{stage}\t{agreed}\t{N}\n"
         )
         return line, kind not in NOT_TRUCES
 

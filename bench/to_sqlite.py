@@ -51,7 +51,8 @@ TABLES = [
         "SELECT event_ptr_id, proposal_kind, scope, arrangement, talks_format, purpose, "
         "occasion, proposed_start::text, proposed_end::text, duration_hours, "
         "effective_from::text, ended_on::text, end_reason, outcome, monitoring, "
-        f"pax_agreement_id FROM events_proposal WHERE event_ptr_id IN ({PUBLISHED})",
+        "pax_agreement_id, written, text_url, stage, agreed_on::text, ended_by_id "
+        f"FROM events_proposal WHERE event_ptr_id IN ({PUBLISHED})",
         "event_ptr_id",
     ),
     (

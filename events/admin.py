@@ -485,6 +485,10 @@ class ProposalForm(EventForm):
             "Ended on (the ceasefire actually ended)",
             "When it actually ended: expired, broke down, was replaced or withdrawn.",
         ),
+        "agreed_on": (
+            "Agreed on (the sides agreed to it)",
+            "When the sides agreed, whether or not it ever took effect.",
+        ),
     }
 
     def __init__(self, *args, **kwargs):
@@ -845,7 +849,7 @@ class ProposalAdmin(ProposalAutocompleteMixin, EventAdminBase):
         "outcome",
         "date",
     ]
-    autocomplete_fields = ["conflict", "extends", "counters", "replaces"]
+    autocomplete_fields = ["conflict", "extends", "counters", "replaces", "ended_by"]
     # One click for a kind, instead of opening a list and choosing in it.
     radio_fields = {"proposal_kind": admin.HORIZONTAL}
     form = ProposalForm
@@ -870,10 +874,14 @@ class ProposalAdmin(ProposalAutocompleteMixin, EventAdminBase):
             {"classes": ["collapse"], "fields": ["extends", "counters", "replaces"]},
         ),
         (
+            "Agreement",
+            {"classes": ["collapse"], "fields": ["agreed_on", ("written", "text_url"), "stage"]},
+        ),
+        (
             "PA-X and monitoring",
             {"classes": ["collapse"], "fields": ["pax_agreement_id", "monitoring"]},
         ),
-        ("End", {"classes": ["collapse"], "fields": ["ended_on", "end_reason"]}),
+        ("End", {"classes": ["collapse"], "fields": ["ended_on", "end_reason", "ended_by"]}),
     ]
 
 

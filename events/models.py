@@ -786,6 +786,22 @@ class Proposal(Event):
         BILATERAL = "bilateral", "Bilateral"
         MULTILATERAL = "multilateral", "Multilateral"
 
+    class Written(models.TextChoices):
+        """Whether the terms were set down in a text (ETH/PRIO CF's ``written``)."""
+
+        WRITTEN = "written", "Written"
+        VERBAL = "verbal", "Verbal"
+
+    class Stage(models.TextChoices):
+        """The stage of the peace process it belongs to, as PA-X codes an agreement's
+        ``Stage`` (its ceasefire stage is our proposal_kind)."""
+
+        PRE_NEGOTIATION = "pre_negotiation", "Pre-negotiation (talks about talks)"
+        FRAMEWORK = "framework", "Framework (substantive, partial or comprehensive)"
+        IMPLEMENTATION = "implementation", "Implementation"
+        RENEWAL = "renewal", "Renewal"
+        OTHER = "other", "Other"
+
     class Purpose(models.TextChoices):
         HUMANITARIAN = "humanitarian", "Humanitarian"
         PEACE_PROCESS = "peace_process", "Peace process"
@@ -831,14 +847,47 @@ class Proposal(Event):
     talks_format = models.CharField(
         max_length=15, choices=TalksFormat, blank=True, help_text="Only for proposals of talks."
     )
+    written = models.CharField(
+        max_length=10,
+        choices=Written,
+        blank=True,
+        help_text="Written: its terms are a text the sides signed or published; verbal: an "
+        "announcement or an understanding. Blank when the article does not say.",
+    )
+    text_url = models.URLField(
+        "text URL",
+        max_length=1000,
+        blank=True,
+        help_text="Where the agreement's text is published (not a news article about it).",
+    )
+    stage = models.CharField(
+        max_length=20,
+        choices=Stage,
+        blank=True,
+        help_text="The stage of the peace process, as PA-X codes it. Blank when not coded.",
+    )
     purpose = models.CharField(max_length=15, choices=Purpose, blank=True)
     occasion = models.CharField(max_length=100, blank=True, help_text="e.g. Easter")
     proposed_start = models.DateField(null=True, blank=True)
     proposed_end = models.DateField(null=True, blank=True)
     duration_hours = models.PositiveIntegerField(null=True, blank=True)
+    agreed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the sides agreed to it; an agreement that never took effect has this "
+        "date and no effective one.",
+    )
     effective_from = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
     end_reason = models.CharField(max_length=15, choices=EndReason, blank=True)
+    ended_by = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ended_proposals",
+        help_text="Who ended it or withdrew from it, when the article names them.",
+    )
     outcome = models.CharField(max_length=20, choices=Outcome, default=Outcome.PROPOSED)
     monitoring = models.TextField(
         blank=True, help_text="The agreed monitoring or verification mechanism."
@@ -868,6 +917,11 @@ class Proposal(Event):
         "proposal_ended_after_effective": "ended_on",
         "proposal_duration_positive": "duration_hours",
         "proposal_talks_format_only_on_talks": "talks_format",
+        "proposal_agreed_not_after_end": "agreed_on",
+        "proposal_unilateral_not_agreed": "agreed_on",
+        "proposal_agreed_outcome": "agreed_on",
+        "proposal_verbal_has_no_text": "text_url",
+        "proposal_ended_by_once_ended": "ended_by",
         "proposal_extends_not_itself": "extends",
         "proposal_counters_not_itself": "counters",
         "proposal_replaces_not_itself": "replaces",
@@ -886,6 +940,8 @@ class Proposal(Event):
                 condition=Q(pax_agreement_id__isnull=False),
                 name="proposal_pax_agreement",
             ),
+            # agreed_after / agreed_before.
+            models.Index(fields=["agreed_on"], name="proposal_agreed_on"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -923,6 +979,44 @@ class Proposal(Event):
                 condition=Q(talks_format="") | Q(proposal_kind="talks"),
                 name="proposal_talks_format_only_on_talks",
                 violation_error_message="A talks format applies only to proposals of talks.",
+            ),
+            # Agreed before it took effect, or after (a truce kept first and signed later), but
+            # not after it ended: a later agreement is a proposal of its own that extends or
+            # replaces it.
+            models.CheckConstraint(
+                condition=Q(agreed_on__isnull=True)
+                | Q(ended_on__isnull=True)
+                | Q(agreed_on__lte=F("ended_on")),
+                name="proposal_agreed_not_after_end",
+                violation_error_message="It cannot have been agreed after it ended: a later "
+                "agreement is a proposal of its own, which extends or replaces this one.",
+            ),
+            models.CheckConstraint(
+                condition=Q(agreed_on__isnull=True) | ~Q(arrangement="unilateral"),
+                name="proposal_unilateral_not_agreed",
+                violation_error_message="A unilateral truce is declared, not agreed: leave the "
+                "agreement date blank, or correct the arrangement.",
+            ),
+            models.CheckConstraint(
+                condition=Q(agreed_on__isnull=True)
+                | ~Q(outcome__in=["proposed", "under_consideration", "rejected"]),
+                name="proposal_agreed_outcome",
+                violation_error_message="An agreed proposal is not merely proposed, under "
+                "consideration or rejected: correct the outcome or the agreement date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(text_url="") | ~Q(written="verbal"),
+                name="proposal_verbal_has_no_text",
+                violation_error_message="A verbal arrangement has no text to link to.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_by__isnull=True)
+                | Q(ended_on__isnull=False)
+                | ~Q(end_reason="")
+                | Q(outcome__in=["collapsed", "withdrawn"]),
+                name="proposal_ended_by_once_ended",
+                violation_error_message="Who ended it is given once it has ended: give the end "
+                "date, the reason or the outcome too.",
             ),
         ]
 

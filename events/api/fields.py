@@ -45,6 +45,25 @@ class RoleField(serializers.Field):
         return {f"{ROLE_PREFIX}{self.role}": [actors[slug] for slug in data]}
 
 
+@extend_schema_field(
+    {
+        # anyOf: "" would match both under oneOf when a validator does not check the format.
+        "anyOf": [
+            {"type": "string", "format": "uri", "maxLength": 1000},
+            {"type": "string", "enum": [""]},
+        ]
+    }
+)
+class OptionalURLField(serializers.URLField):
+    """A URL, or "" for none."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 1000)
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+
 class ActorSlugField(serializers.SlugRelatedField):
     """One actor by slug; an old slug names the actor it was changed from (one query)."""
 

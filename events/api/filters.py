@@ -205,6 +205,17 @@ class ProposalFilterSet(EventFilterSet):
     talks_format = ChoicesFilter(field_name="talks_format", choices=Proposal.TalksFormat.choices)
     end_reason = ChoicesFilter(field_name="end_reason", choices=Proposal.EndReason.choices)
     arrangement = ChoicesFilter(field_name="arrangement", choices=Proposal.Arrangement.choices)
+    written = ChoicesFilter(field_name="written", choices=Proposal.Written.choices)
+    stage = ChoicesFilter(field_name="stage", choices=Proposal.Stage.choices)
+    agreed_after = django_filters.DateFilter(
+        field_name="agreed_on", lookup_expr="gte", help_text="Agreed on or after (YYYY-MM-DD)."
+    )
+    agreed_before = django_filters.DateFilter(
+        field_name="agreed_on", lookup_expr="lte", help_text="Agreed on or before (YYYY-MM-DD)."
+    )
+    ended_by = SlugsFilter(
+        model=Actor, field_name="ended_by", help_text="Ended or withdrawn from by any of them."
+    )
     # The flag the arrangement replaced, kept so that its clients' queries still answer the
     # same: true is arrangement=unilateral, false every other proposal, not coded ones too.
     unilateral = StrictBooleanFilter(

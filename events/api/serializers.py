@@ -36,7 +36,7 @@ from ..models import (
 )
 from ..search import refresh_search_documents
 from ..text import normalize_url
-from .fields import ROLE_PREFIX, IdRelatedField, RoleField, actor_slug_field
+from .fields import ROLE_PREFIX, IdRelatedField, OptionalURLField, RoleField, actor_slug_field
 
 # The endpoint of each kind, for detail links.
 KIND_ENDPOINTS = {
@@ -587,6 +587,14 @@ class ProposalSerializer(KindSerializer):
     proposers = RoleField(Participant.Role.PROPOSER)
     addressees = RoleField(Participant.Role.ADDRESSEE)
     mediators = RoleField(Participant.Role.MEDIATOR)
+    text_url = OptionalURLField(
+        help_text="Where the agreement's text is published (not a news article about it)."
+    )
+    ended_by = actor_slug_field(
+        required=False,
+        allow_null=True,
+        help_text="Slug of who ended it or withdrew from it, when the article names them.",
+    )
 
     class Meta:
         model = Proposal
@@ -597,12 +605,17 @@ class ProposalSerializer(KindSerializer):
             "talks_format",
             "purpose",
             "occasion",
+            "written",
+            "text_url",
+            "stage",
             "proposed_start",
             "proposed_end",
             "duration_hours",
+            "agreed_on",
             "effective_from",
             "ended_on",
             "end_reason",
+            "ended_by",
             "outcome",
             "monitoring",
             "pax_agreement_id",

@@ -285,6 +285,8 @@ class ProposalViewSet(WorkflowViewSet):
     queryset = Proposal.objects.all()
     serializer_class = event_serializers.ProposalSerializer
     filterset_class = filters.ProposalFilterSet
+    # ended_by: a slug in every row.
+    related = ("ended_by",)
 
 
 class ResponseViewSet(WorkflowViewSet):

@@ -331,6 +331,7 @@ EVENTS = [
         "fields": {
             "proposal_kind": "talks",
             "talks_format": "bilateral",
+            "stage": "pre_negotiation",
             "outcome": "proposed",
         },
         "participants": [("vladimir-putin", "proposer"), ("ukraine", "addressee")],

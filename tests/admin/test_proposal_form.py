@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 
 FOLDED = {
     "Links to other proposals": ["extends", "counters", "replaces"],
+    "Agreement": ["agreed_on", "written", "text_url", "stage"],
     "PA-X and monitoring": ["pax_agreement_id", "monitoring"],
-    "End": ["ended_on", "end_reason"],
+    "End": ["ended_on", "end_reason", "ended_by"],
 }
 
 

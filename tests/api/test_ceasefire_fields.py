@@ -1,11 +1,13 @@
 """The proposals' ceasefire fields through the API: each filter's exact rows, writes and their
 400s, and the codes derived from them, in lists (built from values) and details (serialized)."""
 
+import datetime
+
 import pytest
 
-from events.models import Event
+from events.models import Event, Proposal
 from tests.api.personas import *  # noqa: F403 (the personas: fixtures found by name)
-from tests.factories import ConflictFactory, ProposalFactory
+from tests.factories import ActorFactory, ConflictFactory, ProposalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +98,118 @@ def test_an_editor_writes_the_arrangement(editor_api):
     cleared = editor_api.patch(url, {"arrangement": ""}, format="json")
     assert cleared.status_code == 200, cleared.content
     assert cleared.json()["arrangement"] == ""
+
+
+@pytest.mark.parametrize("name,choices", [("written", Proposal.Written), ("stage", Proposal.Stage)])
+def test_every_choice_finds_exactly_its_proposals(anonymous, name, choices):
+    made = {value: published(**{name: value}).pk for value in [*choices.values, ""]}
+
+    for value in choices.values:
+        assert found(anonymous, f"{name}={value}") == {made[value]}, value
+    both = ",".join(choices.values[:2])
+    assert found(anonymous, f"{name}={both}") == {made[v] for v in choices.values[:2]}
+
+
+DAY = datetime.date(2025, 4, 20)
+
+
+@pytest.fixture
+def agreed(db) -> dict:
+    """Proposals agreed the day before, on and after DAY, and one never agreed."""
+    days = {"before": DAY - datetime.timedelta(days=1), "on": DAY}
+    days["after"] = DAY + datetime.timedelta(days=1)
+    made = {key: published(agreed_on=day, outcome="accepted").pk for key, day in days.items()}
+    made["never"] = published().pk
+    return made
+
+
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ("agreed_after=2025-04-20", {"on", "after"}),  # on the day: included
+        ("agreed_before=2025-04-20", {"before", "on"}),
+        ("agreed_after=2025-04-20&agreed_before=2025-04-20", {"on"}),
+        ("agreed_after=2025-04-21", {"after"}),
+        ("agreed_before=2025-04-19", {"before"}),
+        ("agreed_after=2025-04-22", set()),
+    ],
+)
+def test_agreed_after_and_before_are_inclusive(anonymous, agreed, query, expected):
+    assert found(anonymous, query) == {agreed[key] for key in expected}
+
+
+@pytest.mark.parametrize("value", ["2025-13-01", "20-04-2025", "tomorrow", "99999-01-01"])
+def test_a_malformed_agreement_date_is_a_400_naming_it(anonymous, value):
+    for name in ["agreed_after", "agreed_before"]:
+        response = anonymous.get(f"{API}/proposals/?{name}={value}")
+        assert response.status_code == 400
+        assert list(response.json()) == [name]
+
+
+def test_ended_by_finds_what_any_of_the_actors_ended(anonymous):
+    russia, ukraine, turkey = (ActorFactory(slug=slug) for slug in ["russia", "ukraine", "turkey"])
+    by_russia = published(ended_by=russia, outcome="collapsed").pk
+    by_ukraine = published(ended_by=ukraine, outcome="withdrawn").pk
+    published(ended_by=turkey, outcome="collapsed")
+    published(outcome="collapsed")
+
+    assert found(anonymous, "ended_by=russia") == {by_russia}
+    assert found(anonymous, "ended_by=russia,ukraine") == {by_russia, by_ukraine}
+    response = anonymous.get(f"{API}/proposals/?ended_by=nobody")
+    assert response.status_code == 400
+    assert list(response.json()) == ["ended_by"]
+
+
+def agreement_body(**changes) -> dict:
+    """A proposal agreed on 19 April that Russia ended on the 25th (actor russia made first)."""
+    return {
+        "conflict": ConflictFactory().slug,
+        "date": "2025-04-19",
+        "title": "Truce",
+        "proposal_kind": "ceasefire",
+        "arrangement": "bilateral",
+        "agreed_on": "2025-04-19",
+        "written": "written",
+        "text_url": "https://agreements.example.org/1",
+        "stage": "framework",
+        "ended_on": "2025-04-25",
+        "ended_by": "russia",
+        "outcome": "collapsed",
+        **changes,
+    }
+
+
+def test_an_editor_writes_the_agreement_and_its_end(editor_api):
+    russia = ActorFactory(slug="russia")
+    body = agreement_body()
+
+    created = editor_api.post(f"{API}/proposals/", body, format="json")
+
+    assert created.status_code == 201, created.content
+    shown = created.json()
+    assert {name: shown[name] for name in body if name != "conflict"} == {
+        name: value for name, value in body.items() if name != "conflict"
+    }
+    assert Proposal.objects.get(pk=shown["id"]).ended_by == russia
+
+
+@pytest.mark.parametrize(
+    "changes,field",
+    [
+        ({"written": "verbal"}, "text_url"),
+        ({"text_url": "not a url"}, "text_url"),
+        ({"agreed_on": "2025-04-26"}, "agreed_on"),
+        ({"ended_by": "nobody"}, "ended_by"),
+        ({"stage": "ceasefire"}, "stage"),
+        ({"written": "oral"}, "written"),
+    ],
+)
+def test_a_refused_agreement_is_a_400_naming_the_field(editor_api, changes, field):
+    ActorFactory(slug="russia")
+    body = agreement_body(**changes)
+
+    response = editor_api.post(f"{API}/proposals/", body, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+    assert not Proposal.objects.exists()

@@ -73,6 +73,19 @@ def build_world() -> None:
     ]
     day = datetime.date(2025, 1, 1)
 
+    def agreement(n: int) -> dict:
+        """An agreed proposal's fields, which ended: each written, verbal or not coded."""
+        written = ["written", "verbal", ""][n // 2]
+        return {
+            "outcome": "collapsed",
+            "written": written,
+            "text_url": f"https://agreements.example.org/{n}" if written == "written" else "",
+            "stage": ["pre_negotiation", "framework", "renewal"][n // 2],
+            "agreed_on": day + datetime.timedelta(days=n),
+            "ended_on": day + datetime.timedelta(days=n + 10),
+            "ended_by": actors[n],
+        }
+
     def event(factory, number, roles, citations=2, status=STATUS.PUBLISHED, **fields):
         record = factory(
             id=1000 + number,
@@ -105,6 +118,7 @@ def build_world() -> None:
             citations=1 + n % 3,
             proposal_kind=["ceasefire", "talks", "humanitarian_pause"][n % 3],
             arrangement="unilateral" if n % 2 == 0 else ["", "bilateral", "multilateral"][n // 2],
+            **(agreement(n) if n % 2 else {}),
         )
         for n in range(6)
     ]

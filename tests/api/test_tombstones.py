@@ -139,7 +139,14 @@ def case(endpoint, name, factory):
             lambda a: {"proposal": a.proposal, "conflict": a.proposal.conflict},
             lambda a: {"proposal": a.other_proposal, "conflict": a.proposal.conflict},
         )
+    if name == "ended_by":
+        return (
+            {"ended_by": "russia"},
+            lambda a: {"ended_by": a.russia, "outcome": Proposal.Outcome.COLLAPSED},
+            lambda a: {"ended_by": a.ukraine, "outcome": Proposal.Outcome.COLLAPSED},
+        )
     in_effect = {"outcome": Proposal.Outcome.IN_EFFECT, "effective_from": DAY}
+    agreed = {"outcome": Proposal.Outcome.ACCEPTED}
     return {
         "date_after": fields_case(
             {"date_after": "2025-04-20"}, {"date": DAY}, {"date": DAY.replace(day=19)}
@@ -162,6 +169,18 @@ def case(endpoint, name, factory):
         "end_reason": fields_case({"end_reason": "expired"}, {"end_reason": "expired"}, {}),
         "arrangement": fields_case({"arrangement": "bilateral"}, {"arrangement": "bilateral"}, {}),
         "unilateral": fields_case({"unilateral": "true"}, {"arrangement": "unilateral"}, {}),
+        "written": fields_case({"written": "verbal"}, {"written": "verbal"}, {}),
+        "stage": fields_case({"stage": "renewal"}, {"stage": "renewal"}, {}),
+        "agreed_after": fields_case(
+            {"agreed_after": "2025-04-20"},
+            {"agreed_on": DAY, **agreed},
+            {"agreed_on": DAY.replace(day=19), **agreed},
+        ),
+        "agreed_before": fields_case(
+            {"agreed_before": "2025-04-20"},
+            {"agreed_on": DAY, **agreed},
+            {"agreed_on": DAY.replace(day=21), **agreed},
+        ),
         "in_effect_on": fields_case({"in_effect_on": "2025-04-20"}, in_effect, {}),
         "stance": fields_case({"stance": "rejected"}, {"stance": "rejected"}, {}),
         "meeting_format": fields_case(
