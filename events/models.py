@@ -630,6 +630,10 @@ class Participant(ConstraintErrorsOnFieldsMixin, models.Model):
         ACCUSER = "accuser", "Accuser"
         ACCUSED = "accused", "Accused"
         DELEGATION = "delegation", "Delegation"
+        # Of a proposal's agreement: who vouches for it, who signed it, who watches it kept.
+        GUARANTOR = "guarantor", "Guarantor"
+        SIGNATORY = "signatory", "Signatory"
+        MONITOR = "monitor", "Monitor"
 
     # Looked up through participant_unique_role (event first): no index of its own.
     event = models.ForeignKey(
@@ -1176,7 +1180,14 @@ KIND_RELATED_NAME = {kind: f"as_{kind}" for kind in KIND_MODELS}
 
 # The participant roles each kind has (a response's responder is its own field).
 KIND_ROLES: dict[type[Event], tuple[str, ...]] = {
-    Proposal: (Participant.Role.PROPOSER, Participant.Role.ADDRESSEE, Participant.Role.MEDIATOR),
+    Proposal: (
+        Participant.Role.PROPOSER,
+        Participant.Role.ADDRESSEE,
+        Participant.Role.MEDIATOR,
+        Participant.Role.GUARANTOR,
+        Participant.Role.SIGNATORY,
+        Participant.Role.MONITOR,
+    ),
     Response: (),
     Meeting: (Participant.Role.MEDIATOR, Participant.Role.HOST, Participant.Role.DELEGATION),
     ViolationAccusation: (Participant.Role.ACCUSER, Participant.Role.ACCUSED),

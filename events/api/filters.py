@@ -46,6 +46,9 @@ ROLE_FILTERS = {
     "accuser": Participant.Role.ACCUSER,
     "accused": Participant.Role.ACCUSED,
     "delegation": Participant.Role.DELEGATION,
+    "guarantor": Participant.Role.GUARANTOR,
+    "signatory": Participant.Role.SIGNATORY,
+    "monitor": Participant.Role.MONITOR,
 }
 
 
@@ -223,7 +226,7 @@ class ProposalFilterSet(EventFilterSet):
         help_text="true: arrangement=unilateral; false: every other proposal (not coded too).",
     )
     in_effect_on = django_filters.DateFilter(method=in_effect_on, help_text="YYYY-MM-DD")
-    roles = ("proposer", "addressee", "mediator")
+    roles = ("proposer", "addressee", "mediator", "guarantor", "signatory", "monitor")
 
     class Meta:
         model = Proposal

@@ -376,6 +376,9 @@ class EventSerializer(EventFieldsMixin, serializers.ModelSerializer):
     accusers = RoleField(Participant.Role.ACCUSER, read_only=True)
     accused = RoleField(Participant.Role.ACCUSED, read_only=True)
     delegations = RoleField(Participant.Role.DELEGATION, read_only=True)
+    guarantors = RoleField(Participant.Role.GUARANTOR, read_only=True)
+    signatories = RoleField(Participant.Role.SIGNATORY, read_only=True)
+    monitors = RoleField(Participant.Role.MONITOR, read_only=True)
     # What a row shows of its kind: annotated on the timeline's queryset (EventViewSet),
     # null for the kinds it does not apply to.
     proposal_kind = row_choice(
@@ -415,6 +418,9 @@ class EventSerializer(EventFieldsMixin, serializers.ModelSerializer):
             "accusers",
             "accused",
             "delegations",
+            "guarantors",
+            "signatories",
+            "monitors",
             *EventFieldsMixin.TRAILING_FIELDS,
         ]
         read_only_fields = fields
@@ -587,6 +593,9 @@ class ProposalSerializer(KindSerializer):
     proposers = RoleField(Participant.Role.PROPOSER)
     addressees = RoleField(Participant.Role.ADDRESSEE)
     mediators = RoleField(Participant.Role.MEDIATOR)
+    guarantors = RoleField(Participant.Role.GUARANTOR)
+    signatories = RoleField(Participant.Role.SIGNATORY)
+    monitors = RoleField(Participant.Role.MONITOR)
     text_url = OptionalURLField(
         help_text="Where the agreement's text is published (not a news article about it)."
     )
@@ -622,7 +631,14 @@ class ProposalSerializer(KindSerializer):
             "extends",
             "counters",
             "replaces",
-            roles=["proposers", "addressees", "mediators"],
+            roles=[
+                "proposers",
+                "addressees",
+                "mediators",
+                "guarantors",
+                "signatories",
+                "monitors",
+            ],
         )
         read_only_fields = KIND_READ_ONLY
 

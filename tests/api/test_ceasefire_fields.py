@@ -5,9 +5,9 @@ import datetime
 
 import pytest
 
-from events.models import Event, Proposal
+from events.models import Event, Participant, Proposal
 from tests.api.personas import *  # noqa: F403 (the personas: fixtures found by name)
-from tests.factories import ActorFactory, ConflictFactory, ProposalFactory
+from tests.factories import ActorFactory, ConflictFactory, ParticipantFactory, ProposalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -213,3 +213,61 @@ def test_a_refused_agreement_is_a_400_naming_the_field(editor_api, changes, fiel
     assert response.status_code == 400
     assert list(response.json()) == [field]
     assert not Proposal.objects.exists()
+
+
+AGREEMENT_ROLES = [
+    ("guarantor", "guarantors"),
+    ("signatory", "signatories"),
+    ("monitor", "monitors"),
+]
+
+
+@pytest.mark.parametrize("role,field", AGREEMENT_ROLES)
+def test_an_agreement_role_finds_exactly_its_proposals(anonymous, role, field):
+    turkey, qatar = ActorFactory(slug="turkey"), ActorFactory(slug="qatar")
+    made = {}
+    for key, actor, actor_role in [
+        ("turkey", turkey, role),
+        ("qatar", qatar, role),
+        ("other-role", turkey, "mediator" if role != "mediator" else "proposer"),
+    ]:
+        proposal = published()
+        ParticipantFactory(event=proposal, actor=actor, role=actor_role)
+        made[key] = proposal.pk
+
+    assert found(anonymous, f"{role}=turkey") == {made["turkey"]}
+    assert found(anonymous, f"{role}=turkey,qatar") == {made["turkey"], made["qatar"]}
+    timeline = anonymous.get(f"{API}/events/?{role}=turkey&page_size=1000").json()["results"]
+    assert [row["id"] for row in timeline] == [made["turkey"]]
+    assert timeline[0][field] == ["turkey"]
+    detail = anonymous.get(f"{API}/proposals/{made['turkey']}/").json()
+    assert detail[field] == ["turkey"]
+
+
+def test_an_editor_writes_the_agreement_roles(editor_api):
+    for slug in ["russia", "turkey", "qatar", "un"]:
+        ActorFactory(slug=slug)
+    body = agreement_body(guarantors=["turkey"], signatories=["qatar", "turkey"], monitors=["un"])
+
+    created = editor_api.post(f"{API}/proposals/", body, format="json")
+
+    assert created.status_code == 201, created.content
+    rows = Participant.objects.filter(event=created.json()["id"])
+    roles = rows.values_list("role", "actor__slug")
+    assert sorted(roles) == [
+        ("guarantor", "turkey"),
+        ("monitor", "un"),
+        ("signatory", "qatar"),
+        ("signatory", "turkey"),
+    ]
+
+
+def test_talks_held_have_no_guarantors(editor_api):
+    ActorFactory(slug="turkey")
+    body = {"conflict": ConflictFactory().slug, "date": "2025-04-19", "title": "Talks"}
+
+    response = editor_api.post(f"{API}/meetings/", {**body, "guarantors": ["turkey"]}, "json")
+
+    # Not a field of a meeting: ignored, as any unknown key of a body, and no row is made.
+    assert response.status_code == 201, response.content
+    assert not Participant.objects.filter(role="guarantor").exists()

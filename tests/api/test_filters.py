@@ -1218,7 +1218,7 @@ SHARED_EVENT_FILTERS = {
 }
 # The roles each kind's endpoint filters on.
 ENDPOINT_ROLES = {
-    "proposals": {"proposer", "addressee", "mediator"},
+    "proposals": {"proposer", "addressee", "mediator", "guarantor", "signatory", "monitor"},
     "responses": {"responder"},
     "meetings": {"mediator", "host", "delegation"},
     "accusations": {"accuser", "accused"},

@@ -114,7 +114,8 @@ def build_world() -> None:
         event(
             ProposalFactory,
             n,
-            [ROLES.PROPOSER, ROLES.ADDRESSEE, ROLES.MEDIATOR][: 1 + n % 3],
+            [ROLES.PROPOSER, ROLES.ADDRESSEE, ROLES.MEDIATOR][: 1 + n % 3]
+            + ([ROLES.GUARANTOR, ROLES.SIGNATORY, ROLES.MONITOR] if n == 5 else []),
             citations=1 + n % 3,
             proposal_kind=["ceasefire", "talks", "humanitarian_pause"][n % 3],
             arrangement="unilateral" if n % 2 == 0 else ["", "bilateral", "multilateral"][n // 2],

@@ -129,7 +129,10 @@ def case(endpoint, name, factory):
         return ({**params, "include_affiliates": "true"}, hit, miss)
     if name == "responder" and factory is ResponseFactory:
         return actor_case(factory)
-    if name in ("proposer", "addressee", "mediator", "host", "delegation", "accuser", "accused"):
+    if name in (
+        *("proposer", "addressee", "mediator", "host", "delegation", "accuser", "accused"),
+        *("guarantor", "signatory", "monitor"),
+    ):
         return role_case(name)
     if name in ("id", "thread"):
         return ({}, lambda a: {}, lambda a: {})  # the matching record's id, once made
