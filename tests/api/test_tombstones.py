@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from events.api.urls import router
 from events.api.views import TOMBSTONE_FILTERS
-from events.models import Event, Participant, Proposal
+from events.models import ConflictDyad, Event, Participant, Proposal
 from tests.factories import (
     AccusationFactory,
     ActorFactory,
@@ -91,11 +91,16 @@ def row_ids(body) -> list[int]:
 
 class Actors:
     def __init__(self):
-        self.russia = ActorFactory(name="Russia")
+        # Russia and the war have other datasets' ids, Ukraine and the other war none.
+        self.russia = ActorFactory(name="Russia", ucdp_actor_id=57, wikidata_id="Q159")
         self.ukraine = ActorFactory(name="Ukraine")
-        conflict = ConflictFactory(name="War")
-        self.proposal = ProposalFactory(conflict=conflict, editorial_status=PUBLISHED)
-        self.other_proposal = ProposalFactory(conflict=conflict, editorial_status=PUBLISHED)
+        self.war = ConflictFactory(name="War", ucdp_conflict_id=13243)
+        ConflictDyad.objects.create(conflict=self.war, ucdp_dyad_id=14280)
+        self.other_war = ConflictFactory(name="Other war")
+        self.proposal = ProposalFactory(
+            conflict=self.war, editorial_status=PUBLISHED, pax_agreement_id=2451
+        )
+        self.other_proposal = ProposalFactory(conflict=self.war, editorial_status=PUBLISHED)
 
 
 def role_case(role):
@@ -120,10 +125,35 @@ def actor_case(factory):
     return ({"actor": "russia"}, *role_case(MAIN_ROLE[factory])[1:])
 
 
+def pax_case(factory):
+    """A proposal with the PA-X id, or a record about one (a.proposal has it)."""
+    if factory is ProposalFactory:
+        return fields_case({"pax_agreement": "2451"}, {"pax_agreement_id": 2451}, {})
+    link = "produced" if factory is MeetingFactory else "proposal"
+    about = (lambda a: [a.proposal]) if factory is MeetingFactory else (lambda a: a.proposal)
+    other = (lambda a: []) if factory is MeetingFactory else (lambda a: a.other_proposal)
+    return (
+        {"pax_agreement": "2451"},
+        lambda a: {link: about(a), "conflict": a.war},
+        lambda a: {link: other(a), "conflict": a.war},
+    )
+
+
 def case(endpoint, name, factory):
     """(params, fields of a record the filter matches, fields of one it does not)."""
     if name == "actor":
         return actor_case(factory)
+    if name in ("ucdp_actor", "wikidata"):
+        _, hit, miss = actor_case(factory)
+        return ({name: {"ucdp_actor": "57", "wikidata": "Q159"}[name]}, hit, miss)
+    if name in ("ucdp_conflict", "ucdp_dyad"):
+        return (
+            {name: {"ucdp_conflict": "13243", "ucdp_dyad": "14280"}[name]},
+            lambda a: {"conflict": a.war},
+            lambda a: {"conflict": a.other_war},
+        )
+    if name == "pax_agreement":
+        return pax_case(factory)
     if name == "include_affiliates":
         params, hit, miss = actor_case(factory)
         return ({**params, "include_affiliates": "true"}, hit, miss)
@@ -213,9 +243,12 @@ def filter_cases():
 def make(factory, status, fields):
     fields = dict(fields)
     participants = fields.pop("participants", [])
+    produced = fields.pop("produced", [])
     event = factory(editorial_status=status, **fields)
     for role, actor in participants:
         ParticipantFactory(event=event, actor=actor, role=role)
+    if produced:
+        event.produced.set(produced)
     return event
 
 
