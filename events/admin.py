@@ -24,7 +24,7 @@ from django.utils.safestring import mark_safe
 from actors.pickers import ACTOR_PICKER
 from lib.admin import CuratedAdmin, VersionedForm, merge_selected
 from lib.ids import as_id
-from lib.inlines import KnownRowsFormSet, KnownRowsInline
+from lib.inlines import KnownRowsForm, KnownRowsFormSet, KnownRowsInline
 from lib.paginators import EstimatedCountPaginator
 from lib.pickers import PickersMixin
 
@@ -39,6 +39,7 @@ from .models import (
     ConflictDyad,
     ConflictParty,
     Event,
+    Location,
     Meeting,
     Participant,
     Proposal,
@@ -422,6 +423,30 @@ class CitationInline(KnownRowsInline, PickersMixin, admin.StackedInline):
         return super().get_queryset(request).select_related("source", "speaker", "via")
 
 
+class LocationForm(KnownRowsForm):
+    def _post_clean(self):
+        # A stored row left as it was is not saved, and what the model checks of it reads the
+        # row alone (the database checked its constraints when it was stored): checked again,
+        # each check constraint would be a query per row.
+        if self.instance.pk is not None and not self.has_changed():
+            return
+        super()._post_clean()
+
+
+class LocationInline(KnownRowsInline, admin.TabularInline):
+    """Where it happened; the first row is the event's main location."""
+
+    model = Location
+    form = LocationForm
+    formset = KnownRowsFormSet
+    extra = 1
+    max_num = Event.MAX_LOCATIONS
+    fields = ["name", "country", "admin1", "latitude", "longitude", "precision", "geonames_id"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        return super().get_formset(request, obj, validate_max=True, **kwargs)
+
+
 class EventForm(VersionedForm):
     """Links through many-to-many fields (a meeting's proposals) are checked with the values
     submitted; the record's own foreign-key links are checked by its model.
@@ -526,7 +551,7 @@ class EventAdminBase(PickersMixin, CuratedAdmin):
     """What every kind's admin shares: status workflow, article beside the form, inlines."""
 
     form = EventForm
-    inlines = [ParticipantInline, CitationInline]
+    inlines = [ParticipantInline, CitationInline, LocationInline]
     list_display = ["title", "date_display", "conflict", "participant_summary", "editorial_status"]
     list_filter = ["conflict", "editorial_status", "date"]
     list_select_related = ["conflict"]
@@ -609,7 +634,7 @@ class EventAdminBase(PickersMixin, CuratedAdmin):
     object_history_template = "admin/events/object_history_with_rows.html"
 
     def history_view(self, request, object_id, extra_context=None):
-        # Participants and citations are rows of their own with their own history: shown
+        # Participants, citations and locations are rows of their own with their own history: shown
         # here, newest first, so that the event's page tells its whole story.
         event_id = as_id(unquote(object_id))
         rows = sorted(
@@ -620,6 +645,7 @@ class EventAdminBase(PickersMixin, CuratedAdmin):
                 *Citation.history.filter(event_id=event_id).select_related(
                     "history_user", "source"
                 ),
+                *Location.history.filter(event_id=event_id).select_related("history_user"),
             ],
             key=lambda row: row.history_date,
             reverse=True,
@@ -887,7 +913,8 @@ class ProposalAdmin(ProposalAutocompleteMixin, EventAdminBase):
 
 @admin.register(Response)
 class ResponseAdmin(EventAdminBase):
-    inlines = [CitationInline]  # the responder is the response's own field
+    # The responder is the response's own field.
+    inlines = [CitationInline, LocationInline]
     list_display = [*EventAdminBase.list_display[:-1], "responder", "stance", "editorial_status"]
     list_filter = ["conflict", "editorial_status", "stance", "date"]
     list_select_related = ["conflict", "responder", "proposal"]

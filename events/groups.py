@@ -19,14 +19,16 @@ CURATED = {
         "violationaccusation",
         "participant",
         "citation",
+        "location",
     ],
 }
-# Editors remove rows of a record they edit (an alias, a participant, a citation), and their
-# own drafts: events.services.may_delete narrows the kinds' delete permission to those.
+# Editors remove rows of a record they edit (an alias, a participant, a citation, a location),
+# and their own drafts: events.services.may_delete narrows the kinds' delete permission to those.
 EDITOR_DELETES = {
     "actoralias",
     "participant",
     "citation",
+    "location",
     "conflictparty",
     "conflictdyad",
     "proposal",

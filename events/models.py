@@ -17,7 +17,11 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor, Affiliation
-from actors.validators import validate_country_code
+from actors.validators import (
+    subdivision_country,
+    validate_country_code,
+    validate_subdivision_code,
+)
 from lib.models import ConstraintErrorsOnFieldsMixin
 from lib.text import slugify_name
 
@@ -507,6 +511,7 @@ class Event(ConstraintErrorsOnFieldsMixin, models.Model):
     # Bounded work per request: rows one event may have (the admin and the API refuse more).
     MAX_PARTICIPANTS = 100
     MAX_CITATIONS = 50
+    MAX_LOCATIONS = 20
 
     # Set by each kind.
     KIND: str = ""
@@ -731,6 +736,118 @@ class Citation(models.Model):
                         "in quote-mark style are ignored)."
                     )
                 }
+            )
+
+
+class Location(ConstraintErrorsOnFieldsMixin, models.Model):
+    """A place where an event happened, coded as ACLED and UCDP GED code places
+    (docs/codebook.md, "Places"). An event's first location (the lowest id) is its main one."""
+
+    class Precision(models.TextChoices):
+        # ACLED geo_precision 1 / UCDP GED where_prec 1.
+        EXACT = "exact", "Exact place"
+        # ACLED geo_precision 1 (2 near a town) / UCDP GED where_prec 1–2.
+        TOWN = "town", "Town or its surroundings"
+        # ACLED geo_precision 2–3 / UCDP GED where_prec 3–5.
+        AREA = "area", "Area or region"
+        # ACLED: none (coded at the capital, geo_precision 3) / UCDP GED where_prec 6.
+        COUNTRY = "country", "Country only"
+
+    # Its own index (event_id, the foreign key's): a page's locations and a deleted event's.
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="locations")
+    name = models.CharField(max_length=200, help_text="As the article names the place.")
+    country = models.CharField(
+        max_length=3,
+        blank=True,
+        validators=[validate_country_code],
+        help_text="ISO 3166-1 alpha-3, e.g. UKR; from the region when left blank.",
+    )
+    admin1 = models.CharField(
+        "first-level subdivision",
+        max_length=6,
+        blank=True,
+        validators=[validate_subdivision_code],
+        help_text="ISO 3166-2 code of the region (oblast, province, state), e.g. UA-14.",
+    )
+    geonames_id = models.PositiveIntegerField(
+        "GeoNames ID", null=True, blank=True, help_text="The place's id at geonames.org."
+    )
+    latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, help_text="WGS 84, −90 to 90."
+    )
+    longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, help_text="WGS 84, −180 to 180."
+    )
+    precision = models.CharField(
+        max_length=10,
+        choices=Precision,
+        blank=True,
+        help_text="What the coordinates stand for: the exact place, a town, an area, a country.",
+    )
+
+    history = HistoricalRecords()
+
+    constraint_fields = {
+        "location_latitude_range": "latitude",
+        "location_longitude_range": "longitude",
+        "location_coordinates_together": "longitude",
+        "location_country_precision_has_country": "country",
+    }
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            # The country= and admin1= filters find the events of a country or region.
+            models.Index(fields=["country", "event"], name="location_country"),
+            models.Index(
+                fields=["admin1", "event"], condition=~Q(admin1=""), name="location_admin1"
+            ),
+            # bbox= reads a longitude range, then the latitudes, from the index alone.
+            models.Index(
+                fields=["longitude", "latitude", "event"],
+                condition=Q(longitude__isnull=False),
+                name="location_coordinates",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="location_latitude_range",
+                violation_error_message="A latitude is from -90 to 90.",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="location_longitude_range",
+                violation_error_message="A longitude is from -180 to 180.",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="location_coordinates_together",
+                violation_error_message="Give both the latitude and the longitude, or neither.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(precision="country") | ~Q(country=""),
+                name="location_country_precision_has_country",
+                violation_error_message="A location of country precision names its country.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country})" if self.country else self.name
+
+    def clean(self) -> None:
+        # The region's own country fills a blank one; another country is a mistake.
+        if not self.admin1:
+            return
+        country = subdivision_country(self.admin1)
+        if country is None:
+            return  # the field's validator names it
+        if not self.country:
+            self.country = country
+        elif self.country != country:
+            raise ValidationError(
+                {"admin1": f"{self.admin1} is a region of {country}, not of {self.country}."}
             )
 
 

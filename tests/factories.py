@@ -11,6 +11,7 @@ from events.models import (
     Citation,
     Conflict,
     Event,
+    Location,
     Meeting,
     Participant,
     Proposal,
@@ -137,6 +138,19 @@ class CitationFactory(factory.django.DjangoModelFactory):
     event = factory.SubFactory(ProposalFactory)
     source = factory.SubFactory(SourceFactory)
     quote = "30-day truce"
+
+
+class LocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Location
+
+    event = factory.SubFactory(ProposalFactory)
+    name = "Donetsk"
+    country = "UKR"
+    admin1 = "UA-14"
+    latitude = "48.015883"
+    longitude = "37.802850"
+    precision = Location.Precision.TOWN
 
 
 class PublicSourceFactory(SourceFactory):

@@ -99,7 +99,7 @@ SOURCE_ROWS = {
     ("detail", "get", "uncited"): CURATORS_READ,  # cited by a draft only
     ("suggestions", "get", "-"): (401, 403, 200, 200, 200),  # they quote the article
 }
-# The rows of the read-only tables of every event's participants and citations.
+# The rows of the read-only tables of every event's participants, citations and locations.
 ROW_TABLE_ROWS = {
     ("list", "get", "-"): ALL_200,
     ("export-csv", "get", "-"): ALL_200,
@@ -109,7 +109,7 @@ ROW_TABLE_ROWS = {
 }
 KIND_BASENAMES = ("proposal", "response", "meeting", "accusation")
 REFERENCE_BASENAMES = ("actor", "affiliation", "conflict")
-ROW_TABLE_BASENAMES = ("participant", "citation")
+ROW_TABLE_BASENAMES = ("participant", "citation", "location")
 
 API_MATRIX = {
     ("healthz", "get", "-"): ALL_200,  # the probes: open, nothing to hide
@@ -206,6 +206,7 @@ def make_event(kind: str, state: str, world: World) -> Event:
     factories.CitationFactory(event=event)
     role = "accuser" if kind == "accusation" else "proposer"
     factories.ParticipantFactory(event=event, role=role)
+    factories.LocationFactory(event=event)
     return event
 
 

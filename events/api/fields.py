@@ -111,3 +111,33 @@ class IdRelatedField(serializers.PrimaryKeyRelatedField):
                 self.fail("does_not_exist", pk_value=data)
             self.fail("incorrect_type", data_type=type(data).__name__)
         return super().to_internal_value(as_id(data))
+
+
+class CoordinateField(serializers.DecimalField):
+    """A latitude or longitude: written as a number (or its text) with at most 6 decimals,
+    shown as a JSON number without trailing zeros (50.45, not "50.450000"), in CSV too."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=9, decimal_places=6, coerce_to_string=False, **kwargs)
+
+    def to_representation(self, value) -> float:
+        return float(value)
+
+
+class FirstLocationField(serializers.FloatField):
+    """A coordinate of the event's main location (its first), null when it has none: the flat
+    column a spreadsheet or a map reads. The views prefetch the locations."""
+
+    def __init__(self, attr: str, **kwargs):
+        self.attr = attr
+        kwargs.setdefault(
+            "help_text", f"The {attr} of the event's first (main) location; null without one."
+        )
+        super().__init__(source="locations", read_only=True, allow_null=True, **kwargs)
+
+    def get_attribute(self, event):
+        first = next(iter(event.locations.all()), None)
+        return getattr(first, self.attr) if first is not None else None
+
+    def to_representation(self, value) -> float:
+        return float(value)

@@ -36,6 +36,7 @@ from ..models import (
 )
 from ..search import search
 from .permissions import sees_unpublished
+from .places import PlaceFilterSet
 
 ROLE_FILTERS = {
     "proposer": Participant.Role.PROPOSER,
@@ -59,8 +60,9 @@ def full_text_search(queryset, text: str):
     return search(queryset, text)
 
 
-class EventFilterSet(django_filters.FilterSet):
-    """The filters every event endpoint shares; the timeline adds those of each kind."""
+class EventFilterSet(PlaceFilterSet):
+    """The filters every event endpoint shares (with the places': country, admin1, bbox,
+    party_country); the timeline adds those of each kind."""
 
     id = IdFilter(field_name="id", help_text="Any of several ids (1,6).")
     conflict = SlugsFilter(model=Conflict, field_name="conflict")

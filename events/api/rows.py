@@ -23,10 +23,10 @@ from rest_framework.settings import api_settings
 from rest_framework.utils.serializer_helpers import ReturnList
 
 from ..codes import ACCUSATION_CODES, meeting_codes, proposal_codes, response_codes
-from ..models import KIND_MODELS, Citation, Event, Participant
-from .fields import RoleField
+from ..models import KIND_MODELS, Citation, Event, Location, Participant
+from .fields import FirstLocationField, RoleField
 from .filters import with_ids
-from .serializers import KIND_ENDPOINTS, CodesSerializer, TombstoneSerializer
+from .serializers import KIND_ENDPOINTS, CodesSerializer, LocationSerializer, TombstoneSerializer
 
 # What a tombstone shows, read for every row: a retracted row is one for the public.
 TOMBSTONE_COLUMNS = ("id", "kind", "editorial_status", "updated_at")
@@ -131,6 +131,7 @@ class RowPlan:
         self.columns: dict[str, None] = dict.fromkeys(TOMBSTONE_COLUMNS)
         self.roles = False
         self.citations = None  # the citations' list serializer when shown
+        self.location_columns = None  # a location's columns, when locations are shown
         self.links: list[str] = []  # many-to-many fields shown (lists of ids)
         self.steps: list[tuple[str, Callable]] = []
         for name, field in record.fields.items():
@@ -152,7 +153,15 @@ class RowPlan:
             return lambda row, page: page.roles.get(row["id"], {}).get(role, [])
         if isinstance(field, CodesSerializer):
             return self._codes_step(field)
+        if isinstance(field, FirstLocationField):
+            self._locations()
+            attr = field.attr
+            return lambda row, page: (page.locations.get(row["id"]) or [{}])[0].get(attr)
         if isinstance(field, serializers.ListSerializer):
+            if field.source == "locations":
+                self._locations()
+                shown = type("LocationList", (list,), {"serializer": field})
+                return lambda row, page: shown(page.locations.get(row["id"], ()))
             if field.source != "citations":
                 raise Unplanned(name)
             self.citations = field
@@ -169,6 +178,11 @@ class RowPlan:
         if isinstance(field, serializers.BaseSerializer) or field.source == "*":
             raise Unplanned(name)
         return (self._column(value_path(field)), scalar(field))
+
+    def _locations(self) -> None:
+        """Locations are read for the page: for the list and for the first one's columns."""
+        if self.location_columns is None:
+            self.location_columns = columns_of(LocationSerializer())
 
     def _method_step(self, name: str) -> Callable:
         if name == "url":
@@ -252,6 +266,7 @@ class PageData:
     def __init__(self, plan: RowPlan, ids: list[int]):
         self.roles: dict[int, dict[str, list[str]]] = {}
         self.citations: dict[int, list[dict]] = {}
+        self.locations: dict[int, list[dict]] = {}
         self.links: dict[str, dict[int, list[int]]] = {}
         if not ids:
             return
@@ -261,15 +276,10 @@ class PageData:
             for event_id, role, slug in rows.values_list("event_id", "role", "actor__slug"):
                 self.roles.setdefault(event_id, defaultdict(list))[role].append(slug)
         if plan.citations is not None:
-            columns = plan.citation_columns
-            rows = with_ids(Citation.objects, "event_id", ids).order_by("id")
-            for values in rows.values_list("event_id", *[path for _, path, _ in columns]):
-                self.citations.setdefault(values[0], []).append(
-                    {
-                        name: value if represent is None or value is None else represent(value)
-                        for (name, _, represent), value in zip(columns, values[1:], strict=True)
-                    }
-                )
+            self.citations = nested_rows(Citation, ids, plan.citation_columns)
+        if plan.location_columns is not None:
+            # In their order (the first is the main location), as prefetched.
+            self.locations = nested_rows(Location, ids, plan.location_columns)
         for source in plan.links:
             link = plan.model._meta.get_field(source)
             through = link.remote_field.through
@@ -283,3 +293,18 @@ class PageData:
             found = self.links[source] = {}
             for event_id, linked in rows.values_list(f"{own}_id", f"{other}_id"):
                 found.setdefault(event_id, []).append(linked)
+
+
+def nested_rows(model, ids: list[int], columns) -> dict[int, list[dict]]:
+    """The represented rows of ``model`` (citations, locations) of the events ``ids``, by
+    event, in id order: one query."""
+    found: dict[int, list[dict]] = {}
+    rows = with_ids(model.objects, "event_id", ids).order_by("id")
+    for values in rows.values_list("event_id", *[path for _, path, _ in columns]):
+        found.setdefault(values[0], []).append(
+            {
+                name: value if represent is None or value is None else represent(value)
+                for (name, _, represent), value in zip(columns, values[1:], strict=True)
+            }
+        )
+    return found

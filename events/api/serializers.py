@@ -25,6 +25,7 @@ from ..models import (
     Conflict,
     ConflictDyad,
     Event,
+    Location,
     Meeting,
     Participant,
     Proposal,
@@ -36,7 +37,15 @@ from ..models import (
 )
 from ..search import refresh_search_documents
 from ..text import normalize_url
-from .fields import ROLE_PREFIX, IdRelatedField, OptionalURLField, RoleField, actor_slug_field
+from .fields import (
+    ROLE_PREFIX,
+    CoordinateField,
+    FirstLocationField,
+    IdRelatedField,
+    OptionalURLField,
+    RoleField,
+    actor_slug_field,
+)
 
 # The endpoint of each kind, for detail links.
 KIND_ENDPOINTS = {
@@ -285,6 +294,19 @@ class CitationSerializer(serializers.ModelSerializer):
         list_serializer_class = ColumnsListSerializer
 
 
+class LocationSerializer(serializers.ModelSerializer):
+    """A place of the event, as ACLED and UCDP GED code places (docs/codebook.md, "Places")."""
+
+    latitude = CoordinateField(required=False, allow_null=True)
+    longitude = CoordinateField(required=False, allow_null=True)
+
+    class Meta:
+        model = Location
+        fields = ["name", "country", "admin1", "latitude", "longitude", "precision", "geonames_id"]
+        # An event without locations still has their columns in CSV.
+        list_serializer_class = ColumnsListSerializer
+
+
 class CodesSerializer(serializers.Serializer):
     """An event's standard codes, derived from its kind, fields and participants (read only)
     by the rules of events/codes.py. CAMEO codes are text: "036" keeps its leading zero."""
@@ -326,6 +348,14 @@ class EventFieldsMixin(JSONTypesMixin, serializers.Serializer):
     url = serializers.SerializerMethodField()
     conflict = serializers.SlugRelatedField(slug_field="slug", queryset=Conflict.objects.all())
     citations = CitationSerializer(many=True, required=False, max_length=Event.MAX_CITATIONS)
+    locations = LocationSerializer(
+        many=True,
+        required=False,
+        max_length=Event.MAX_LOCATIONS,
+        help_text="Where it happened; the first is the main location.",
+    )
+    latitude = FirstLocationField("latitude")
+    longitude = FirstLocationField("longitude")
 
     EVENT_FIELDS = [
         "id",
@@ -339,7 +369,14 @@ class EventFieldsMixin(JSONTypesMixin, serializers.Serializer):
         "summary",
         "editorial_status",
     ]
-    TRAILING_FIELDS = ["citations", "created_at", "updated_at"]
+    TRAILING_FIELDS = [
+        "latitude",
+        "longitude",
+        "locations",
+        "citations",
+        "created_at",
+        "updated_at",
+    ]
     ROLES: list[str] = []
     # A list's rows are records or their tombstones (lib/schema.py documents both).
     tombstone_serializer = TombstoneSerializer
@@ -444,16 +481,20 @@ class KindSerializer(EventFieldsMixin, serializers.ModelSerializer):
     def validate(self, attrs):
         roles = {k: attrs.pop(k) for k in list(attrs) if k.startswith(ROLE_PREFIX)}
         citations = attrs.pop("citations", None)
+        locations = attrs.pop("locations", None)
         model = self.Meta.model
         event = instance_with(self, attrs)
         full_clean_or_400(event, exclude=[f.name for f in model._meta.many_to_many])
         self._check_participants(roles)
         if citations is not None:
             self._check_citations(citations)
+        if locations is not None:
+            self._check_locations(locations)
         self._check_links(event, attrs)
         self._check_dates(event, citations)
         attrs["_roles"] = roles
         attrs["_citations"] = citations
+        attrs["_locations"] = locations
         return attrs
 
     def _check_participants(self, roles: dict) -> None:
@@ -496,6 +537,12 @@ class KindSerializer(EventFieldsMixin, serializers.ModelSerializer):
             full_clean_or_400(citation, prefix=f"citations[{index}].", exclude=["event"])
             data["quote"] = citation.quote  # the article's own words
 
+    def _check_locations(self, locations: list[dict]) -> None:
+        for index, data in enumerate(locations):
+            location = Location(**data)
+            full_clean_or_400(location, prefix=f"locations[{index}].", exclude=["event"])
+            data["country"] = location.country  # from the region when left blank
+
     def _check_links(self, event, attrs: dict) -> None:
         """Many-to-many links (a meeting's proposals), as sent or as stored; the record's
         foreign-key links are checked by its model."""
@@ -527,15 +574,17 @@ class KindSerializer(EventFieldsMixin, serializers.ModelSerializer):
     def create(self, validated_data):
         user = self.context["request"].user
         roles, citations = validated_data.pop("_roles"), validated_data.pop("_citations")
+        locations = validated_data.pop("_locations")
         many = {k: validated_data.pop(k) for k in list(validated_data) if self._is_m2m(k)}
         event = self.Meta.model(**validated_data, created_by=user, updated_by=user)
         event.save()
-        self._save_related(event, roles, citations or [], many)
+        self._save_related(event, roles, citations or [], many, locations or [])
         return event
 
     @transaction.atomic
     def update(self, instance, validated_data):
         roles, citations = validated_data.pop("_roles"), validated_data.pop("_citations")
+        locations = validated_data.pop("_locations")
         many = {k: validated_data.pop(k) for k in list(validated_data) if self._is_m2m(k)}
         for field, value in validated_data.items():
             setattr(instance, field, value)
@@ -546,13 +595,13 @@ class KindSerializer(EventFieldsMixin, serializers.ModelSerializer):
         if written & {"date", "date_precision", "end_date"}:
             written |= {"date", "period_end"}
         instance.save(update_fields=[*written, "updated_by", "updated_at"])
-        self._save_related(instance, roles, citations, many)
+        self._save_related(instance, roles, citations, many, locations)
         return instance
 
     def _is_m2m(self, name: str) -> bool:
         return self.Meta.model._meta.get_field(name).many_to_many
 
-    def _save_related(self, event, roles: dict, citations, many: dict) -> None:
+    def _save_related(self, event, roles: dict, citations, many: dict, locations) -> None:
         # Every removal before any addition, so that actors may swap roles in one request.
         wanted = {key.removeprefix(ROLE_PREFIX): actors for key, actors in roles.items()}
         for role, actors in wanted.items():
@@ -566,12 +615,17 @@ class KindSerializer(EventFieldsMixin, serializers.ModelSerializer):
             event.citations.all().delete()
             for data in citations:
                 Citation.objects.create(event=event, **data)
+        if locations is not None:
+            # In the order sent: the first is the main location.
+            event.locations.all().delete()
+            for data in locations:
+                Location.objects.create(event=event, **data)
         for name, values in many.items():
             getattr(event, name).set(values)
         # Participants were written in bulk, without signals: the document follows here.
         refresh_search_documents([event.pk])
         # Re-read what the response shows, as prefetched views would.
-        for cache in ("participants", "citations"):
+        for cache in ("participants", "citations", "locations"):
             getattr(event, "_prefetched_objects_cache", {}).pop(cache, None)
 
 

@@ -1,5 +1,5 @@
-"""Long tables for joins: ``participants/`` and ``citations/``, one row per actor in a role or
-per quote, keyed by the event's id.
+"""Long tables for joins: ``participants/``, ``citations/`` and ``locations/``, one row per
+actor in a role, per quote or per place, keyed by the event's id.
 
 The timeline has an event's role lists and citations inside its row (JSON arrays in CSV); an
 analyst joining with pandas or SQL wants them one per row instead. The timeline's filters pick
@@ -13,11 +13,11 @@ from rest_framework import serializers, viewsets
 from lib.filters import ChoicesFilter
 from lib.selection import FieldSelectionMixin
 
-from ..models import Citation, Event, Participant
+from ..models import Citation, Event, Location, Participant
 from . import filters
 from .exports import ExportMixin
 from .permissions import sees_unpublished
-from .serializers import CitationSerializer
+from .serializers import CitationSerializer, LocationSerializer
 from .views import ID_PATTERN
 
 
@@ -39,38 +39,57 @@ class CitationRowSerializer(CitationSerializer):
         read_only_fields = fields
 
 
+class LocationRowSerializer(LocationSerializer):
+    """A place of the timeline's rows, with the event it is a place of."""
+
+    kind = serializers.CharField(source="event.kind", read_only=True)
+
+    class Meta(LocationSerializer.Meta):
+        fields = ["event", "kind", *LocationSerializer.Meta.fields]
+        read_only_fields = fields
+
+
 class EventRowsFilterSet(filters.TimelineFilterSet):
     """The timeline's filters choose events; the table lists those events' rows.
 
     The filters are the timeline's own (not copies), applied to events; the rows are then
     those of the chosen events. The table's order is fixed, so ``ordering`` is not offered.
+    A table may filter its own rows too, by the choice field ``row_choice`` names (a
+    participant's role, a location's precision).
     """
 
     ordering = None
+    row_choice: str | None = None
 
     def filter_queryset(self, rows):
         events = super().filter_queryset(Event.objects.all())
         if events.query.where:
             rows = rows.filter(event__in=events.values("pk"))
-        return rows
+        chosen = self.form.cleaned_data.get(self.row_choice) if self.row_choice else None
+        return rows.filter(**{f"{self.row_choice}__in": chosen}) if chosen else rows
 
 
 class ParticipantFilterSet(EventRowsFilterSet):
     role = ChoicesFilter(method="filter_nothing", choices=Participant.Role.choices)
+    row_choice = "role"
 
     class Meta:
         model = Participant
         fields: list[str] = []
 
-    def filter_queryset(self, rows):
-        rows = super().filter_queryset(rows)
-        roles = self.form.cleaned_data.get("role")
-        return rows.filter(role__in=roles) if roles else rows
-
 
 class CitationFilterSet(EventRowsFilterSet):
     class Meta:
         model = Citation
+        fields: list[str] = []
+
+
+class LocationFilterSet(EventRowsFilterSet):
+    precision = ChoicesFilter(method="filter_nothing", choices=Location.Precision.choices)
+    row_choice = "precision"
+
+    class Meta:
+        model = Location
         fields: list[str] = []
 
 
@@ -103,3 +122,12 @@ class CitationViewSet(EventRowsViewSet):
     queryset = Citation.objects.select_related("source", "speaker", "via").defer("source__body")
     serializer_class = CitationRowSerializer
     filterset_class = CitationFilterSet
+
+
+class LocationViewSet(EventRowsViewSet):
+    """Where every event happened: one row per place, the event's main one first."""
+
+    # The event (its kind) is in every row: joined.
+    queryset = Location.objects.select_related("event")
+    serializer_class = LocationRowSerializer
+    filterset_class = LocationFilterSet

@@ -30,5 +30,6 @@ router.register("meetings", views.MeetingViewSet, basename="meeting")
 router.register("accusations", views.AccusationViewSet, basename="accusation")
 router.register("participants", tables.ParticipantViewSet, basename="participant")
 router.register("citations", tables.CitationViewSet, basename="citation")
+router.register("locations", tables.LocationViewSet, basename="location")
 
 urlpatterns = router.urls

@@ -103,6 +103,8 @@ class EventViewSetMixin(FieldSelectionMixin, ExportMixin):
                         "source__body"
                     ),
                 ),
+                # locations (and the first one's coordinates): one query per page.
+                "locations",
                 *self.prefetched,
             )
         )

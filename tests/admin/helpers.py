@@ -19,7 +19,7 @@ def inline_management(prefix: str, rows: list[dict], initial: int = 0) -> dict:
     return data
 
 
-def proposal_form(conflict, participants=(), citations=(), **fields) -> dict:
+def proposal_form(conflict, participants=(), citations=(), locations=(), **fields) -> dict:
     data = {
         "conflict": conflict.pk,
         "title": "Easter truce",
@@ -38,6 +38,7 @@ def proposal_form(conflict, participants=(), citations=(), **fields) -> dict:
     data.update(
         inline_management("citations", [{"source": s.pk, "quote": quote} for s, quote in citations])
     )
+    data.update(inline_management("locations", list(locations)))
     return data
 
 

@@ -224,6 +224,8 @@ def test_a_form_with_errors_keeps_the_chosen_actors_label(editor_client, actors)
         "participants-0-role": Participant.Role.PROPOSER,
         "citations-TOTAL_FORMS": "0",
         "citations-INITIAL_FORMS": "0",
+        "locations-TOTAL_FORMS": "0",
+        "locations-INITIAL_FORMS": "0",
     }
     page = editor_client.post(reverse("admin:events_proposal_add"), data).content.decode()
     assert "This field is required" in page

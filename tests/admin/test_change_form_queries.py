@@ -1,4 +1,5 @@
-"""An event's change form costs the same queries with 3 participants and citations as with 30.
+"""An event's change form costs the same queries with 3 participants, citations and locations
+as with 30 (locations: at most Event.MAX_LOCATIONS, 20).
 
 Every autocomplete row (a participant's actor, a citation's source, speaker and via) renders
 its chosen option from the objects its inline already loaded, and a save looks the submitted
@@ -11,11 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actors.pickers import ACTOR_PICKER
-from events.models import Citation, Event, Participant
+from events.models import Citation, Event, Location, Participant
 from tests.factories import (
     AccusationFactory,
     ActorFactory,
     CitationFactory,
+    LocationFactory,
     ParticipantFactory,
     ProposalFactory,
     SourceFactory,
@@ -42,6 +44,8 @@ def event_with_rows(model: str, rows: int):
             speaker=ActorFactory(),
             via=ActorFactory(),
         )
+        if index < Event.MAX_LOCATIONS:
+            LocationFactory(event=event, name=f"Place {index}")
     return event
 
 
@@ -85,6 +89,7 @@ def test_change_form_queries_do_not_grow_with_rows(editor_client, model):
         post, post_sql, response = count(editor_client, "post", url, data)
         assert response.status_code == 302, response.context["errors"] if response.context else ""
         assert Citation.objects.filter(event=event).count() == rows
+        assert Location.objects.filter(event=event).count() == min(rows, Event.MAX_LOCATIONS)
         results[rows] = (get, post, get_sql, post_sql)
     print(model, {rows: r[:2] for rows, r in results.items()})
     assert results[30][0] == results[3][0], results[30][2]

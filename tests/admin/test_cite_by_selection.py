@@ -141,6 +141,7 @@ def test_a_selection_across_a_highlight_and_a_line_break_is_saved_as_the_article
         "proposal_kind": "ceasefire",
         "outcome": "proposed",
         **inline_management("participants", []),
+        **inline_management("locations", []),
         **inline_management(
             "citations",
             [

@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 
 from actors.models import Actor
 from events.api.filters import ProposalFilterSet
+from events.api.places import BoundingBoxFilter, CountriesFilter, SubdivisionsFilter
 from events.api.urls import router
 from events.models import Event, Participant, Proposal
 from lib.filters import (
@@ -1097,6 +1098,12 @@ def bad_value(f: django_filters.Filter) -> str | None:
     """A value the filter must refuse, by its type; None for free text (any text is valid)."""
     if isinstance(f, django_filters.OrderingFilter):
         return "-no_such_field"
+    if isinstance(f, CountriesFilter):
+        return "UKR,ZZZ"
+    if isinstance(f, SubdivisionsFilter):
+        return "UA-14,UA-99"
+    if isinstance(f, BoundingBoxFilter):
+        return "30,40,31"
     if isinstance(f, SlugsFilter):
         return "no-such-slug"
     if isinstance(f, ChoicesFilter):

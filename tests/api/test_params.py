@@ -116,7 +116,13 @@ def test_unknown_parameters_and_bad_values_come_in_one_400(anonymous):
 
 
 # A field of each endpoint's records, for ``fields=`` (an unknown one is a 400).
-A_FIELD = {"actors": "slug", "conflicts": "slug", "participants": "event", "citations": "event"}
+A_FIELD = {
+    "actors": "slug",
+    "conflicts": "slug",
+    "participants": "event",
+    "citations": "event",
+    "locations": "event",
+}
 
 
 def a_field(path: str) -> str:

@@ -21,6 +21,7 @@ from tests.factories import (
     AffiliationFactory,
     CitationFactory,
     ConflictFactory,
+    LocationFactory,
     MeetingFactory,
     ParticipantFactory,
     ProposalFactory,
@@ -63,6 +64,9 @@ class World:
         speaker, via = self.pick(2)
         for source in self.sources[:2]:
             CitationFactory(event=event, source=source, speaker=speaker, via=via)
+        # Two places: the first gives the row's latitude and longitude.
+        LocationFactory(event=event)
+        LocationFactory(event=event, name="Kyiv", admin1="UA-30", latitude=None, longitude=None)
         return event
 
     def proposal(self):
@@ -129,19 +133,19 @@ MAKERS = {
 #   actors: + aliases, + affiliations with their organizations;
 #   conflicts: + parties, + UCDP dyads;
 #   events and every kind: + participants with their actors, + citations with their source,
-#   speaker and via (a timeline row's proposal_kind, outcome, stance and proposal come with
-#   the page: its kinds' tables joined, a meeting's proposal a subquery);
+#   speaker and via, + locations (a timeline row's proposal_kind, outcome, stance and proposal
+#   come with the page: its kinds' tables joined, a meeting's proposal a subquery);
 #   meetings: + produced, + discussed.
 MAX_QUERIES = {
     "actors": 4,
     "affiliations": 2,
     "conflicts": 4,
     "sources": 2,
-    "events": 4,
-    "proposals": 4,
-    "responses": 4,
-    "meetings": 6,
-    "accusations": 4,
+    "events": 5,
+    "proposals": 5,
+    "responses": 5,
+    "meetings": 7,
+    "accusations": 5,
 }
 EVENT_LISTS = ["events", "proposals", "responses", "meetings", "accusations"]
 
@@ -202,10 +206,11 @@ def test_the_csv_timeline_costs_the_same_queries_for_1_and_100_rows(
 ):
     one = assert_constant(anonymous, "events", {"format": "csv"})
 
-    # COUNT(*), the page, participants with actors, citations with source, speaker and via.
-    with django_assert_max_num_queries(4):
+    # COUNT(*), the page, participants with actors, citations with source, speaker and via,
+    # locations.
+    with django_assert_max_num_queries(5):
         anonymous.get("/api/v1/events/", {"page_size": 100, "format": "csv"})
-    assert len(one) <= 4, "\n".join(one)
+    assert len(one) <= 5, "\n".join(one)
 
 
 def test_a_filtered_timeline_costs_the_same_queries_for_1_and_100_rows(
@@ -218,7 +223,7 @@ def test_a_filtered_timeline_costs_the_same_queries_for_1_and_100_rows(
 
     # The actor and conflict filters look up their slugs, include_affiliates the people
     # ever affiliated with the actors, then COUNT(*), the page, participants with their
-    # actors, citations with source, speaker and via.
-    with django_assert_max_num_queries(7):
+    # actors, citations with source, speaker and via, locations.
+    with django_assert_max_num_queries(8):
         anonymous.get("/api/v1/events/", {"page_size": 100, **params})
-    assert len(one) <= 7, "\n".join(one)
+    assert len(one) <= 8, "\n".join(one)

@@ -23,6 +23,7 @@ from tests.factories import (
     ActorFactory,
     CitationFactory,
     ConflictFactory,
+    LocationFactory,
     MeetingFactory,
     ParticipantFactory,
     ProposalFactory,
@@ -157,6 +158,22 @@ def build_world() -> None:
             location=f"Town {n}",
         )
     event(AccusationFactory, 33, [ROLES.ACCUSER], status=STATUS.RETRACTED)
+    # Locations: none, one, and two (the first gives the row's coordinates); one without
+    # coordinates, a negative and a whole-degree coordinate, a non-ASCII name.
+    for number in (0, 1, 10, 20, 30, 31, 6):
+        record = Event.objects.get(id=1000 + number)
+        if number % 2 == 0:
+            LocationFactory(event=record, name=f"Place {number}", latitude=f"{number}.5")
+        LocationFactory(
+            event=record,
+            name="Запоріжжя",
+            country="UKR",
+            admin1="UA-23",
+            latitude=None if number == 31 else "-33.000000",
+            longitude=None if number == 31 else "150",
+            precision="area",
+            geonames_id=687700,
+        )
     # Timestamps fixed too (a queryset update does not touch auto_now fields).
     Event.objects.update(created_at=MOMENT, updated_at=MOMENT)
     Source.objects.update(updated_at=MOMENT)

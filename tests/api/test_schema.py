@@ -29,7 +29,7 @@ ACTIONS = [
         f"/api/v1/{prefix}/export.{extension}"
         for prefix in (
             *("events", "proposals", "responses", "meetings", "accusations"),
-            *("participants", "citations"),
+            *("participants", "citations", "locations"),
         )
         for extension in ("csv", "jsonl")
     ),
