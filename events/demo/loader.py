@@ -1,11 +1,12 @@
 """Write the demo records (``records.py``) to the database; ``manage.py load_demo`` calls it.
 
 Loading is idempotent: every record is looked up by its natural key (actor slug, alias name,
-conflict slug, source title, event kind and title, and for participants and citations their
-event with actor and role, or source and quote), created when missing, updated when a field
-differs, and left untouched — no save, so no new history row — when it already matches. Nothing
-is ever deleted. Every object is validated with ``full_clean()`` before it is saved, and the
-whole load runs in one transaction, so a broken record leaves the database as it was.
+conflict slug, source title, event kind and title, and for participants, citations and
+locations their event with actor and role, source and quote, or the place's name), created
+when missing, updated when a field differs, and left untouched — no save, so no new history
+row — when it already matches. Nothing is ever deleted. Every object is validated with
+``full_clean()`` before it is saved, and the whole load runs in one transaction, so a broken
+record leaves the database as it was.
 """
 
 import dataclasses
@@ -22,6 +23,7 @@ from events.models import (
     Citation,
     Conflict,
     Event,
+    Location,
     Meeting,
     Participant,
     Proposal,
@@ -46,6 +48,7 @@ SECTIONS = [
     "Accusations",
     "Participants",
     "Citations",
+    "Locations",
     "Links",
 ]
 KIND_SECTIONS = {
@@ -305,11 +308,22 @@ def load_demo(log: Callable[[str], None] | None = None) -> LoadReport:
                 },
                 tallies["Citations"],
             )
+        for place in record.get("locations", []):
+            key = {"event": event, "name": place["name"]}
+            _upsert(Location, key, {**key, **place}, tallies["Locations"])
         if isinstance(event, Meeting) and record.get("produced"):
             _add_missing(
                 event.produced, [proposals[ref] for ref in record["produced"]], tallies["Links"]
             )
-    done("Proposals", "Responses", "Meetings", "Accusations", "Participants", "Citations")
+    done(
+        "Proposals",
+        "Responses",
+        "Meetings",
+        "Accusations",
+        "Participants",
+        "Citations",
+        "Locations",
+    )
     done("Links")
 
     report.source, report.conflict = source, conflict

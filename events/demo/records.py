@@ -169,7 +169,8 @@ _ENERGY_ACCUSATION_QUOTE = "an agreement both sides later accused each other of 
 
 # Each event: kind, ref (for links within this file), title, summary, date, date_precision,
 # fields (the kind's own columns), links to proposals by ref (proposal, counters, produced),
-# responder (Response only, an actor slug), participants as (actor slug, role) and citations.
+# responder (Response only, an actor slug), participants as (actor slug, role), citations and
+# locations (where the article names a place; a meeting's venue is its first location).
 # All are published in CONFLICT. An event listed here may only refer to events listed above it.
 EVENTS = [
     {
@@ -450,6 +451,16 @@ EVENTS = [
         ],
         "citations": [
             {"quote": "U.S. officials held parallel discussions with both sides in Saudi Arabia"}
+        ],
+        # The talks' venue as a place: the article names the country only (no city), so no
+        # coordinates; GeoNames' id of the country.
+        "locations": [
+            {
+                "name": "Saudi Arabia",
+                "country": "SAU",
+                "precision": "country",
+                "geonames_id": 102358,
+            }
         ],
     },
     {

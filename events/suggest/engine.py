@@ -15,7 +15,7 @@ from django.db.models import Count, Prefetch
 from actors.models import Actor, ActorAlias, Affiliation
 from actors.services import actors_named_in_each
 
-from ..models import Conflict, Event, Participant, Proposal, Response, Source
+from ..models import Conflict, Event, Location, Participant, Proposal, Response, Source
 from .dates import ResolvedDate, resolve_date
 from .rules import Rules, load_rules
 from .sentences import Sentence, split_sentences
@@ -708,6 +708,13 @@ class _Reader:
             reasons.append(f"venue {venue}")
         if host is not None and host.country:
             fields["country"] = host.country
+        if venue:
+            # The venue is the talks' place too (their first location): a state named as the
+            # venue is a place of country precision.
+            place = {"name": venue}
+            if host is not None and host.country:
+                place.update(country=host.country, precision=Location.Precision.COUNTRY.value)
+            fields["locations"] = [place]
         for meeting_format, words in rules.meeting_formats.items():
             match = words.search(text)
             if match:

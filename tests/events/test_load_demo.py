@@ -15,6 +15,7 @@ from events.models import (
     Citation,
     Conflict,
     Event,
+    Location,
     Meeting,
     Participant,
     Proposal,
@@ -269,7 +270,7 @@ def test_last_months_records_have_month_precision(demo):
 @pytest.mark.django_db
 def test_it_prints_a_line_per_kind_of_record_and_a_summary():
     lines = load().splitlines()
-    assert lines[:12] == [
+    assert lines[:13] == [
         "Actors: 10 created, 0 updated, 0 unchanged",
         "Aliases: 13 created, 0 updated, 0 unchanged",
         "Affiliations: 4 created, 0 updated, 0 unchanged",
@@ -281,10 +282,11 @@ def test_it_prints_a_line_per_kind_of_record_and_a_summary():
         "Accusations: 4 created, 0 updated, 0 unchanged",
         "Participants: 24 created, 0 updated, 0 unchanged",
         "Citations: 17 created, 0 updated, 0 unchanged",
+        "Locations: 1 created, 0 updated, 0 unchanged",
         "Links: 3 created, 0 updated, 0 unchanged",
     ]
-    assert lines[12].startswith("Demo data loaded (88 created, 0 updated): 15 published events")
-    assert len(lines) == 13
+    assert lines[13].startswith("Demo data loaded (89 created, 0 updated): 15 published events")
+    assert len(lines) == 14
 
 
 @pytest.mark.django_db
@@ -300,6 +302,7 @@ def test_a_second_run_changes_nothing():
     assert history_rows() == history
     assert "Actors: 0 created, 0 updated, 10 unchanged" in second
     assert "Citations: 0 created, 0 updated, 17 unchanged" in second
+    assert "Locations: 0 created, 0 updated, 1 unchanged" in second
     assert "nothing changed" in second.splitlines()[-1]
 
 
@@ -352,3 +355,15 @@ def test_an_invalid_record_fails_with_the_field_named_and_writes_nothing(monkeyp
 
     assert not Event.objects.exists()
     assert not Actor.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_talks_venue_is_their_location():
+    load()
+
+    meeting = Meeting.objects.get()
+    (place,) = meeting.locations.all()
+    assert (meeting.venue, meeting.country) == ("Saudi Arabia", "SAU")
+    assert (place.name, place.country, place.precision) == ("Saudi Arabia", "SAU", "country")
+    assert (place.latitude, place.longitude, place.admin1) == (None, None, "")
+    assert not Location.objects.exclude(pk=place.pk).exists()

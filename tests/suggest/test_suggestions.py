@@ -103,6 +103,7 @@ def test_talks_held_are_a_meeting_with_venue_host_and_delegations(suggest, world
     record = only(suggestions, "meeting")
     body = record["body"]
     assert (body["venue"], body["country"]) == ("Saudi Arabia", "SAU")
+    assert body["locations"] == [{"name": "Saudi Arabia", "country": "SAU", "precision": "country"}]
     assert body["hosts"] == ["saudi-arabia"]
     assert set(body["delegations"]) == {"saf", "rsf"}
     assert body["mediators"] == ["united-states"]
@@ -117,6 +118,7 @@ def test_both_sides_of_talks_held_are_the_conflict_s_parties(suggest, world):
     body = only(suggestions, "meeting")["body"]
     assert set(body["delegations"]) == {"saf", "rsf"}
     assert (body["venue"], body["meeting_format"]) == ("Jeddah", "parallel")
+    assert body["locations"] == [{"name": "Jeddah"}]
     assert body["hosts"] == []
 
 
