@@ -65,6 +65,21 @@ PLACES = [
     for tail in ("dena", "vast", "mir", "vik", "moor")
 ]
 SEARCHED_PLACE = "Corvik"
+# Where the places are: each head of a name is a town's region in one of these countries (ISO
+# 3166-1 alpha-3, with a point near its middle), each tail a town in a first-level subdivision
+# of it. Events name a place; a share of them also have it as their location.
+PLACE_COUNTRIES = [
+    ("UKR", 49.0, 32.0),
+    ("SDN", 15.5, 30.0),
+    ("YEM", 15.5, 47.5),
+    ("COL", 4.5, -74.0),
+    ("MMR", 21.0, 96.0),
+    ("ETH", 9.0, 39.5),
+    ("SYR", 35.0, 38.5),
+    ("COD", -3.0, 23.5),
+]
+LOCATION_TENTHS = 6  # events with a location (by id: the random draws stay as they were)
+SECOND_LOCATION_TENTHS = 1  # of those, with a second one
 TOPICS = [
     "ceasefire",
     "humanitarian corridor",
@@ -313,6 +328,7 @@ COLUMNS = {
     "events_meeting_discussed": "id meeting_id proposal_id",
     "events_participant": "id event_id actor_id role",
     "events_citation": "id event_id source_id quote speaker_id via_id",
+    "events_location": "id event_id name country admin1 geonames_id latitude longitude precision",
 }
 
 
@@ -326,6 +342,27 @@ EVENT_TABLES = [
     if table.startswith("events_")
     and table not in ("events_conflict", "events_conflictparty", "events_source")
 ]
+
+
+@cache
+def place_rows() -> list[str]:
+    """Each place's location as COPY writes it after its id and event: name, country, its
+    region (a first-level subdivision), no GeoNames id, coordinates near the country's point,
+    a town's precision (an area's for every fifth)."""
+    rows = []
+    for index, name in enumerate(PLACES):
+        country, latitude, longitude = PLACE_COUNTRIES[index // 5 % len(PLACE_COUNTRIES)]
+        alpha_2 = pycountry.countries.get(alpha_3=country).alpha_2
+        regions = sorted(
+            s.code for s in pycountry.subdivisions.get(country_code=alpha_2) if not s.parent_code
+        )
+        tail = index % 5
+        precision = "area" if tail == 4 else "town"
+        rows.append(
+            f"{name}\t{country}\t{regions[tail]}\t{N}\t{latitude + 0.37 * tail:.6f}\t"
+            f"{longitude + 0.53 * tail:.6f}\t{precision}\n"
+        )
+    return rows
 
 
 def copy_sql(table: str, freeze: bool = False) -> str:
@@ -426,7 +463,8 @@ class Generator:
     conflict, published ones when they are published themselves; quotes that are sentences of
     the cited article's body; names and aliases that name one actor each, ignoring case;
     affiliations of people with states or organizations; search documents as events.search
-    computes them.
+    computes them; locations with valid country and region codes, the region in its country,
+    coordinates in range.
     """
 
     def __init__(
@@ -451,6 +489,7 @@ class Generator:
         self._event_ids = self.ids["events_event"]
         self._participant_ids = self.ids["events_participant"]
         self._citation_ids = self.ids["events_citation"]
+        self._location_ids = self.ids["events_location"]
 
     # --- output -----------------------------------------------------------------------------
 
@@ -801,7 +840,8 @@ class Generator:
         pk = next(self._event_ids)
         conflict = spec.id
         published = status == PUBLISHED
-        place = PLACES[int(r() * len(PLACES))]
+        place_index = int(r() * len(PLACES))
+        place = PLACES[place_index]
         near = f" near {place}" if r() < 0.5 else ""
         topic = TOPICS[int(r() * len(TOPICS))]
         earlier = self.proposals[conflict, published]
@@ -885,6 +925,8 @@ class Generator:
         date, period_end = dated(day, precision, end_day)
         summary = SENTENCES[int(r() * len(SENTENCES))]
         quotes = self.citations(pk, day, roles, responder)
+        if pk % 10 < LOCATION_TENTHS:
+            self.locations(pk, place_index)
         participants = tables["events_participant"]
         next_participant = self._participant_ids
         for actor, role in roles:
@@ -909,6 +951,14 @@ class Generator:
             f"{N}\t{N}\t{moment(day, created)}\t{moment(day, created + int(r() * 2592000))}\t"
             f"{document}\n"
         )
+
+    def locations(self, pk: int, place_index: int) -> None:
+        """The place the event names as its location; for some a second one, the next town
+        of the region."""
+        rows, table, ids = place_rows(), self.tables["events_location"], self._location_ids
+        table.append(f"{next(ids)}\t{pk}\t{rows[place_index]}")
+        if pk // 10 % 10 < SECOND_LOCATION_TENTHS:
+            table.append(f"{next(ids)}\t{pk}\t{rows[(place_index + 1) % len(rows)]}")
 
     def proposal(self, pk: int, day: int, earlier: deque) -> tuple[str, bool]:
         """The proposal's row, with a period and an outcome that agree; and whether it is a

@@ -1,11 +1,11 @@
 """The published data of a PostgreSQL database copied into a SQLite file, for Datasette.
 
 What an anonymous reader of the API sees: published events with their kinds' rows,
-participants, citations, and the actors, conflicts, affiliations and sources (without their
-text) they refer to. Table and column names are PostgreSQL's, so the benchmark's questions read
-alike in both. Indexes are those a competent Datasette user would add for the questions (each
-commented), a full-text table over the events' search documents (FTS5, Porter stemming), then
-ANALYZE. It prints its progress, table by table.
+participants, citations, locations, and the actors, conflicts, affiliations and sources
+(without their text) they refer to. Table and column names are PostgreSQL's, so the
+benchmark's questions read alike in both. Indexes are those a competent Datasette user would
+add for the questions (each commented), a full-text table over the events' search documents
+(FTS5, Porter stemming), then ANALYZE. It prints its progress, table by table.
 
     .venv/bin/python -m bench.to_sqlite postgres://postgres@127.0.0.1:5432/tracker_bench out.db
 
@@ -97,6 +97,12 @@ TABLES = [
         f"WHERE event_id IN ({PUBLISHED}) ORDER BY id",
         "id",
     ),
+    (
+        "events_location",
+        "SELECT id, event_id, name, country, admin1, geonames_id, latitude, longitude, "
+        f"precision FROM events_location WHERE event_id IN ({PUBLISHED}) ORDER BY id",
+        "id",
+    ),
 ]
 
 INDEXES = [
@@ -109,6 +115,10 @@ INDEXES = [
     "CREATE INDEX participant_actor ON events_participant (actor_id, role, event_id)",
     # An event's citations.
     "CREATE INDEX citation_event ON events_citation (event_id)",
+    # An event's locations; the events in a country, in a box of coordinates.
+    "CREATE INDEX location_event ON events_location (event_id)",
+    "CREATE INDEX location_country ON events_location (country, event_id)",
+    "CREATE INDEX location_coordinates ON events_location (longitude, latitude)",
     # The actor filter also matches a response's responder.
     "CREATE INDEX response_responder ON events_response (responder_id)",
     # include_affiliates: the people of an organization.

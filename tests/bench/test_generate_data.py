@@ -20,6 +20,7 @@ from events.models import (
     Conflict,
     ConflictParty,
     Event,
+    Location,
     Meeting,
     Participant,
     Proposal,
@@ -110,6 +111,11 @@ def test_it_fills_every_table_as_asked(generated):
     per_event = Counter(Citation.objects.values_list("event", flat=True))
     assert len(per_event) == EVENTS
     assert min(per_event.values()) == 1 and max(per_event.values()) == 3
+    # Six events in ten have a location, one in ten of those a second.
+    places = Counter(Location.objects.values_list("event", flat=True))
+    assert len(places) == EVENTS * 6 // 10
+    assert sorted(Counter(places.values())) == [1, 2]
+    assert 0.08 < Counter(places.values())[2] / len(places) < 0.12
     # The summary: rows per table, then seconds and events per second.
     lines = generated.splitlines()
     assert [f"{EVENTS:,}"] == [
@@ -154,6 +160,8 @@ def test_generated_records_pass_the_models_rules(generated, model):
         assert 1 <= len(citations) <= 3
         for citation in citations:
             citation.full_clean()  # the quote occurs in the article's body
+        for location in record.locations.all():
+            location.full_clean()  # codes, the region in its country, coordinates in range
         assert event_date_errors(record, [c.source for c in citations]) == {}
         links = linked_proposals(record)
         for proposal in links:
