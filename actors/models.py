@@ -6,7 +6,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Lower, Now
 from simple_history.models import HistoricalRecords
 
-from lib.models import ConstraintErrorsOnFieldsMixin
+from lib.models import ConstraintErrorsOnFieldsMixin, end_after_start
 from lib.text import slugify_name
 
 from .validators import validate_country_code, validate_wikidata_id
@@ -363,12 +363,11 @@ class Affiliation(ConstraintErrorsOnFieldsMixin, models.Model):
     class Meta:
         ordering = ["person__name", "start_date"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True)
-                | Q(start_date__isnull=True)
-                | Q(end_date__gte=F("start_date")),
+            end_after_start(
+                "start_date",
+                "end_date",
                 name="affiliation_end_after_start",
-                violation_error_message="The end date cannot be before the start date.",
+                message="The end date cannot be before the start date.",
             ),
             models.CheckConstraint(
                 condition=~Q(person=F("organization")),

@@ -12,6 +12,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
@@ -28,8 +29,15 @@ from lib.inlines import KnownRowsForm, KnownRowsFormSet, KnownRowsInline
 from lib.paginators import EstimatedCountPaginator
 from lib.pickers import PickersMixin
 
-from . import drafts, intake, services
-from .forms import DateOptionalTimeField, PeriodDateField, coarser, replace_field
+from . import drafts, intake, services, times
+from .forms import (
+    DateOptionalTimeField,
+    LocalDateTimeField,
+    PeriodDateField,
+    coarser,
+    replace_field,
+    time_zone_choices,
+)
 from .models import (
     KIND_MODELS,
     KIND_ROLES,
@@ -516,6 +524,31 @@ class ProposalForm(EventForm):
         ),
     }
 
+    # The exact times are typed as the clock reads in the time zone chosen beside them.
+    starts_at = LocalDateTimeField(
+        label="Starts at (exact time)",
+        required=False,
+        widget=AdminSplitDateTime,
+        help_text="When the article gives the hour (“from 18:00 Moscow time”): the date and "
+        "time there, in the time zone below. Its date is the first day: in effect from, else "
+        "the proposed start.",
+    )
+    ends_at = LocalDateTimeField(
+        label="Ends at (exact time)",
+        required=False,
+        widget=AdminSplitDateTime,
+        help_text="No longer in effect from then, in the time zone below; “until midnight on "
+        "21 April” is 21 April 00:00, and its last day is 20 April: ended on, else the "
+        "proposed end.",
+    )
+    time_zone = forms.ChoiceField(
+        label="Time zone of the times",
+        required=False,
+        choices=time_zone_choices,
+        help_text="The IANA time zone the article's times are in, e.g. Europe/Moscow (Moscow "
+        "time) or Europe/Kyiv.",
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, (label, help_text) in self.LABELS.items():
@@ -524,6 +557,12 @@ class ProposalForm(EventForm):
                 field.label = label
                 # The date keeps the formats it may be typed in.
                 field.help_text = " ".join(filter(None, [help_text, field.help_text]))
+        # Stored times are shown as the clock read in the proposal's time zone.
+        zone = times.zone_of(self.instance.time_zone)
+        for name in times.TIME_FIELDS:
+            moment = getattr(self.instance, name, None)
+            if moment is not None:
+                self.initial[name] = moment.astimezone(zone).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -894,6 +933,10 @@ class ProposalAdmin(ProposalAutocompleteMixin, EventAdminBase):
                     "outcome",
                 ]
             },
+        ),
+        (
+            "Exact times",
+            {"classes": ["collapse"], "fields": [("starts_at", "ends_at"), "time_zone"]},
         ),
         (
             "Links to other proposals",

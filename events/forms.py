@@ -6,6 +6,7 @@ import re
 from django import forms
 from django.utils import timezone
 
+from . import times
 from .models import Event
 
 PERIOD_FORMATS = "YYYY-MM-DD, or YYYY-MM for a month, or YYYY for a year"
@@ -78,3 +79,22 @@ def replace_field(form: forms.BaseForm, name: str, field_class, help_text: str) 
         form.fields[name] = field_class(
             label=old.label, required=old.required, widget=old.widget, help_text=help_text
         )
+
+
+class LocalDateTimeField(forms.SplitDateTimeField):
+    """A proposal's exact time, typed as the clock reads in the proposal's time zone (the
+    form's time zone field): kept without a UTC offset for the model to read in that zone."""
+
+    def compress(self, data_list):
+        if not data_list:
+            return None
+        day, time = data_list
+        if day in self.empty_values:
+            raise forms.ValidationError(self.error_messages["invalid_date"], code="invalid_date")
+        if time in self.empty_values:
+            raise forms.ValidationError(self.error_messages["invalid_time"], code="invalid_time")
+        return datetime.datetime.combine(day, time)
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [("", "—"), *((name, name) for name in sorted(times.time_zone_names()))]

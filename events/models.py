@@ -22,9 +22,10 @@ from actors.validators import (
     validate_country_code,
     validate_subdivision_code,
 )
-from lib.models import ConstraintErrorsOnFieldsMixin
+from lib.models import ConstraintErrorsOnFieldsMixin, end_after_start
 from lib.text import slugify_name
 
+from . import times
 from .search import refresh_search_documents
 from .text import article_span, normalize_url
 
@@ -855,14 +856,39 @@ class ProposalQuerySet(EventQuerySet):
     def in_effect_on(self, day) -> "ProposalQuerySet":
         """Proposals in effect on ``day``: of those whose outcome says they took effect, the
         effective period when known, else the proposed one. A proposed, rejected or withdrawn
-        offer, or one under consideration, was never in effect, whatever its dates."""
-        effective = Q(effective_from__isnull=False, effective_from__lte=day) & (
-            Q(ended_on__isnull=True) | Q(ended_on__gte=day)
+        offer, or one under consideration, was never in effect, whatever its dates. The dates
+        are the proposal's local days: exact times agree with them (events.times)."""
+        return self.in_effect_during(day, day)
+
+    def in_effect_during(self, first, last) -> "ProposalQuerySet":
+        """Proposals in effect on any day from ``first`` to ``last`` (see in_effect_on)."""
+        effective = Q(effective_from__isnull=False, effective_from__lte=last) & (
+            Q(ended_on__isnull=True) | Q(ended_on__gte=first)
         )
         proposed = Q(
-            effective_from__isnull=True, proposed_start__isnull=False, proposed_start__lte=day
-        ) & (Q(proposed_end__isnull=True) | Q(proposed_end__gte=day))
+            effective_from__isnull=True, proposed_start__isnull=False, proposed_start__lte=last
+        ) & (Q(proposed_end__isnull=True) | Q(proposed_end__gte=first))
         return self.filter(effective | proposed, outcome__in=Proposal.TOOK_EFFECT)
+
+    def ids_in_effect_at(self, moment: datetime.datetime) -> list[int]:
+        """The ids of the proposals in effect at ``moment`` (aware): from their exact start
+        (inclusive) until their exact end (exclusive) when known, else over the whole days of
+        their dates in their time zone (UTC when they have none); the dates are read as
+        in_effect_on reads them (events.times).
+
+        One query, through in_effect_on's indexes, reads the few proposals in effect on the
+        days around the moment's (a local date is at most a day from UTC's); their exact
+        bounds decide."""
+        utc = moment.astimezone(datetime.UTC)
+        day = utc.date()
+        first = day - datetime.timedelta(days=1) if day > datetime.date.min else day
+        last = day + datetime.timedelta(days=1) if day < datetime.date.max else day
+        candidates = self.in_effect_during(first, last).order_by()
+        return [
+            row["pk"]
+            for row in candidates.values("pk", *times.PERIOD_FIELDS)
+            if times.in_effect_at(row, utc)
+        ]
 
 
 class Proposal(Event):
@@ -1000,6 +1026,27 @@ class Proposal(Event):
     )
     effective_from = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
+    # The exact bounds of the period, where the article gives the hour (events.times).
+    starts_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The exact moment it starts, when the article gives the hour (“from 18:00 "
+        "Moscow time”). Its date in the time zone is the first day: effective from, else "
+        "proposed start.",
+    )
+    ends_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The exact moment it ends: no longer in effect from then. Its last day in "
+        "effect (midnight ends the day before) is ended on, else proposed end.",
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[times.validate_time_zone],
+        help_text="The IANA time zone the article's times are in, e.g. Europe/Moscow; the "
+        "times are shown in it. Needed with a time.",
+    )
     end_reason = models.CharField(max_length=15, choices=EndReason, blank=True)
     ended_by = models.ForeignKey(
         Actor,
@@ -1037,6 +1084,8 @@ class Proposal(Event):
         "proposal_proposed_end_after_start": "proposed_end",
         "proposal_ended_after_effective": "ended_on",
         "proposal_duration_positive": "duration_hours",
+        "proposal_ends_after_starts": "ends_at",
+        "proposal_times_have_time_zone": "time_zone",
         "proposal_talks_format_only_on_talks": "talks_format",
         "proposal_agreed_not_after_end": "agreed_on",
         "proposal_unilateral_not_agreed": "agreed_on",
@@ -1065,19 +1114,29 @@ class Proposal(Event):
             models.Index(fields=["agreed_on"], name="proposal_agreed_on"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(proposed_end__isnull=True)
-                | Q(proposed_start__isnull=True)
-                | Q(proposed_end__gte=F("proposed_start")),
+            end_after_start(
+                "proposed_start",
+                "proposed_end",
                 name="proposal_proposed_end_after_start",
-                violation_error_message="The proposed end cannot be before the proposed start.",
+                message="The proposed end cannot be before the proposed start.",
+            ),
+            end_after_start(
+                "effective_from",
+                "ended_on",
+                name="proposal_ended_after_effective",
+                message="It cannot have ended before it took effect.",
+            ),
+            end_after_start(
+                "starts_at",
+                "ends_at",
+                name="proposal_ends_after_starts",
+                message="It must end after it starts.",
+                strictly=True,
             ),
             models.CheckConstraint(
-                condition=Q(ended_on__isnull=True)
-                | Q(effective_from__isnull=True)
-                | Q(ended_on__gte=F("effective_from")),
-                name="proposal_ended_after_effective",
-                violation_error_message="It cannot have ended before it took effect.",
+                condition=Q(starts_at__isnull=True, ends_at__isnull=True) | ~Q(time_zone=""),
+                name="proposal_times_have_time_zone",
+                violation_error_message="Give the time zone the exact times are in.",
             ),
             models.CheckConstraint(
                 condition=Q(duration_hours__isnull=True) | Q(duration_hours__gt=0),
@@ -1141,8 +1200,41 @@ class Proposal(Event):
             ),
         ]
 
+    def save(self, *args, **kwargs) -> None:
+        self.localize_times()
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None) -> None:
+        errors = {}
+        try:
+            self.localize_times()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        try:
+            super().clean_fields({*(exclude or ()), *errors})
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def localize_times(self) -> None:
+        """Exact times typed without a UTC offset are read in the proposal's time zone."""
+        errors = {}
+        for name in times.TIME_FIELDS:
+            moment = getattr(self, name)
+            if isinstance(moment, datetime.datetime):
+                try:
+                    setattr(self, name, times.localize(moment, self.time_zone))
+                except ValidationError as error:
+                    errors[name] = error
+        if errors:
+            raise ValidationError(errors)
+
     def clean(self) -> None:
         super().clean()
+        errors = times.time_errors({name: getattr(self, name) for name in times.PERIOD_FIELDS})
+        if errors:
+            raise ValidationError(errors)
         # The database refuses it too (migrations 0002 and 0006); here the editor learns why.
         if self.pk and self.conflict_id:
             elsewhere = self.linked_from().exclude(conflict_id=self.conflict_id).count()

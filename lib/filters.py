@@ -13,6 +13,7 @@ from collections.abc import Collection
 
 import django_filters
 from django import forms
+from django.utils.dateparse import parse_datetime
 from django_filters.fields import BaseCSVField
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -336,6 +337,29 @@ class SafeIsoDateTimeField(django_filters.fields.IsoDateTimeField):
                     "Enter a date and time between years 1 and 9999."
                 ) from error
         return value
+
+
+class AwareIsoDateTimeField(SafeIsoDateTimeField):
+    """An ISO 8601 datetime with its UTC offset (``+03:00`` or ``Z``): a moment, not a wall
+    clock's reading in an unknown place."""
+
+    def clean(self, value):
+        if isinstance(value, str):
+            try:
+                parsed = parse_datetime(value.strip())
+            except ValueError:
+                parsed = None  # out of range: the field's own parsing names it
+            if parsed is not None and parsed.utcoffset() is None:
+                raise forms.ValidationError(
+                    "Give the UTC offset: 2025-04-19T18:00:00+03:00, or Z for UTC."
+                )
+        return super().clean(value)
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    """A moment (ISO 8601 date and time with its UTC offset), passed to the filter's method."""
+
+    field_class = AwareIsoDateTimeField
 
 
 class UpdatedAfterFilter(django_filters.IsoDateTimeFilter):

@@ -1,6 +1,8 @@
 """Model helpers shared by the apps."""
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
+from django.db.models import F, Q
 
 
 class ConstraintErrorsOnFieldsMixin:
@@ -34,3 +36,18 @@ class ConstraintErrorsOnFieldsMixin:
                     target = field_of_message.get(field_error.message, field)
                 errors.setdefault(target, []).append(field_error)
         return ValidationError(errors)
+
+
+def end_after_start(
+    start: str, end: str, *, name: str, message: str, strictly: bool = False
+) -> models.CheckConstraint:
+    """A constraint that ``end`` is on or after ``start`` (after it, ``strictly``) when both
+    are set: a period's bounds, either of which may be unknown."""
+    lookup = "gt" if strictly else "gte"
+    return models.CheckConstraint(
+        condition=Q(**{f"{end}__isnull": True})
+        | Q(**{f"{start}__isnull": True})
+        | Q(**{f"{end}__{lookup}": F(start)}),
+        name=name,
+        violation_error_message=message,
+    )

@@ -7,6 +7,7 @@ from rest_framework.relations import MANY_RELATION_KWARGS
 from actors.models import Actor
 from lib.ids import as_id
 
+from .. import times
 from ..models import Event
 
 # Validated role lists travel in validated_data under "role:<role>".
@@ -141,3 +142,28 @@ class FirstLocationField(serializers.FloatField):
 
     def to_representation(self, value) -> float:
         return float(value)
+
+
+class ZonedDateTimeField(serializers.DateTimeField):
+    """A proposal's exact time (starts_at, ends_at), shown in the proposal's time zone with
+    its UTC offset (2025-04-19T18:00:00+03:00; Z in UTC). Written in ISO 8601; a time without
+    an offset is read in the proposal's time zone (the model's rule, events.times)."""
+
+    zone_field = "time_zone"
+
+    def get_attribute(self, instance):
+        moment = super().get_attribute(instance)
+        return self.in_zone(moment, getattr(instance, self.zone_field))
+
+    @staticmethod
+    def in_zone(moment, zone_name: str):
+        return None if moment is None else moment.astimezone(times.zone_of(zone_name))
+
+    def to_representation(self, value) -> str:
+        text = value.isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    def enforce_timezone(self, value):
+        if value.tzinfo is None or value.utcoffset() is None:
+            return value  # read in the proposal's time zone by the model
+        return super().enforce_timezone(value)

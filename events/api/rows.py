@@ -24,7 +24,7 @@ from rest_framework.utils.serializer_helpers import ReturnList
 
 from ..codes import ACCUSATION_CODES, meeting_codes, proposal_codes, response_codes
 from ..models import KIND_MODELS, Citation, Event, Location, Participant
-from .fields import FirstLocationField, RoleField
+from .fields import FirstLocationField, RoleField, ZonedDateTimeField
 from .filters import with_ids
 from .serializers import KIND_ENDPOINTS, CodesSerializer, LocationSerializer, TombstoneSerializer
 
@@ -157,6 +157,13 @@ class RowPlan:
             self._locations()
             attr = field.attr
             return lambda row, page: (page.locations.get(row["id"]) or [{}])[0].get(attr)
+        if isinstance(field, ZonedDateTimeField):  # a time shown in the record's time zone
+            path, zone = self._column(value_path(field)), self._column(field.zone_field)
+            return lambda row, page: (
+                None
+                if row[path] is None
+                else field.to_representation(field.in_zone(row[path], row[zone]))
+            )
         if isinstance(field, serializers.ListSerializer):
             if field.source == "locations":
                 self._locations()

@@ -44,6 +44,7 @@ from .fields import (
     IdRelatedField,
     OptionalURLField,
     RoleField,
+    ZonedDateTimeField,
     actor_slug_field,
 )
 
@@ -356,6 +357,18 @@ class EventFieldsMixin(JSONTypesMixin, serializers.Serializer):
     )
     latitude = FirstLocationField("latitude")
     longitude = FirstLocationField("longitude")
+    date_start = serializers.DateField(
+        source="date",
+        read_only=True,
+        help_text="The first day the dated period covers: the day, the first of the month or "
+        "of the year (UCDP GED's date_start).",
+    )
+    date_end = serializers.DateField(
+        source="period_end",
+        read_only=True,
+        help_text="The last day the dated period covers: the day, the last of the month or of "
+        "the year, or end_date when later (UCDP GED's date_end).",
+    )
 
     EVENT_FIELDS = [
         "id",
@@ -364,6 +377,8 @@ class EventFieldsMixin(JSONTypesMixin, serializers.Serializer):
         "conflict",
         "date",
         "date_precision",
+        "date_start",
+        "date_end",
         "end_date",
         "title",
         "summary",
@@ -658,6 +673,20 @@ class ProposalSerializer(KindSerializer):
         allow_null=True,
         help_text="Slug of who ended it or withdrew from it, when the article names them.",
     )
+    starts_at = ZonedDateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="The exact moment it starts (inclusive), when the article gives the hour; "
+        "ISO 8601, shown in time_zone with its offset. Without an offset it is read in "
+        "time_zone. Its date there is effective_from, else proposed_start.",
+    )
+    ends_at = ZonedDateTimeField(
+        required=False,
+        allow_null=True,
+        help_text="The exact moment it ends (exclusive: no longer in effect then); as "
+        "starts_at. Its last day in effect there (midnight ends the day before) is ended_on, "
+        "else proposed_end.",
+    )
 
     class Meta:
         model = Proposal
@@ -677,6 +706,9 @@ class ProposalSerializer(KindSerializer):
             "agreed_on",
             "effective_from",
             "ended_on",
+            "starts_at",
+            "ends_at",
+            "time_zone",
             "end_reason",
             "ended_by",
             "outcome",

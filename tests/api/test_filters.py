@@ -1152,6 +1152,7 @@ def test_every_filter_answers_a_bad_value_with_400_naming_it(anonymous, endpoint
         ("date_after", "2025-13-01", None),
         ("date_before", "20/04/2025", None),
         ("in_effect_on", "tomorrow", None),
+        ("in_effect_at", "2025-04-20T12:00", None),  # no UTC offset
         ("updated_after", "2025-04-20T25:00", None),
         ("ordering", "date,secret", None),
         ("include_affiliates", "maybe", None),

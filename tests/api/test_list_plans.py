@@ -100,3 +100,29 @@ def test_a_conflicts_counts_by_kind_and_month_read_the_published_conflict_index(
     counts = plan(one(sqls, r"GROUP BY"))
 
     assert "Index Only Scan using event_published_conflict" in counts, counts
+
+
+@pytest.mark.parametrize(
+    "path,page_query",
+    [
+        ("proposals", r'^SELECT "events_proposal"\."event_ptr_id" AS "id"'),
+        ("events", r'^SELECT "events_event"\."id" AS "id"'),
+    ],
+)
+def test_in_effect_at_reads_periods_from_the_proposals_indexes_and_rows_by_id(
+    events, path, page_query
+):
+    for day, proposal in enumerate(events, start=15):
+        proposal.outcome = "expired"
+        proposal.effective_from = proposal.ended_on = proposal.date.replace(day=day)
+        proposal.save()
+    sqls = queries(f"{API}/{path}/", {"in_effect_at": "2025-04-20T12:00:00Z", "page_size": 2})
+
+    # The proposals in effect around the moment's day, as in_effect_on finds them.
+    candidates = plan(one(sqls, r'AS "pk", "events_proposal"\."effective_from"'))
+    page = plan(one(sqls, page_query))
+
+    assert "Seq Scan" not in candidates, candidates
+    assert re.search(r"using proposal_(outcome|effective|proposed)", candidates), candidates
+    assert "= ANY ('{" in page, page  # the ids found, one array parameter
+    assert "Seq Scan" not in page, page

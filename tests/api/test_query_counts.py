@@ -227,3 +227,28 @@ def test_a_filtered_timeline_costs_the_same_queries_for_1_and_100_rows(
     with django_assert_max_num_queries(8):
         anonymous.get("/api/v1/events/", {"page_size": 100, **params})
     assert len(one) <= 8, "\n".join(one)
+
+
+def timed_truce(world):
+    """A proposal in effect with its exact hours, shown in its time zone."""
+    proposal = World.proposal(world)
+    proposal.outcome = "expired"
+    day = proposal.effective_from = proposal.ended_on = datetime.date(2025, 4, 20)
+    proposal.starts_at = datetime.datetime.combine(day, datetime.time(6))
+    proposal.ends_at = datetime.datetime.combine(day, datetime.time(18))
+    proposal.time_zone = "Europe/Kyiv"
+    proposal.save()
+
+
+@pytest.mark.parametrize("endpoint", ["proposals", "events"])
+def test_in_effect_at_costs_one_query_more_for_1_and_100_rows(
+    anonymous, endpoint, django_assert_max_num_queries
+):
+    moment = "2025-04-20T12:00:00+03:00"
+    one = assert_constant(anonymous, endpoint, {"in_effect_at": moment}, maker=timed_truce)
+
+    # The proposals in effect around that day with their periods (their exact bounds decide),
+    # then the list's own queries.
+    with django_assert_max_num_queries(MAX_QUERIES[endpoint] + 1):
+        anonymous.get(f"/api/v1/{endpoint}/", {"page_size": 100, "in_effect_at": moment})
+    assert len(one) <= MAX_QUERIES[endpoint] + 1, "\n".join(one)

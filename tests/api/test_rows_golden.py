@@ -10,13 +10,14 @@ every body as it is. Regenerate the file only for a deliberate change of the out
 import datetime
 import json
 import os
+import zoneinfo
 from pathlib import Path
 
 import pytest
 from rest_framework import serializers
 
 from events.api.rows import utc_datetime
-from events.models import Citation, Event, Participant, Source
+from events.models import Citation, Event, Participant, Proposal, Source
 from tests.api.personas import *  # noqa: F403 (the personas: fixtures found by name)
 from tests.factories import (
     AccusationFactory,
@@ -126,6 +127,20 @@ def build_world() -> None:
     ]
     proposals[1].extends = proposals[0]
     proposals[1].save()
+    # Exact times, shown in the proposal's time zone: Moscow's offset, and UTC's Z.
+    moscow = zoneinfo.ZoneInfo("Europe/Moscow")
+    Proposal.objects.filter(pk=proposals[0].pk).update(
+        proposed_start=datetime.date(2025, 1, 5),
+        proposed_end=datetime.date(2025, 1, 6),
+        starts_at=datetime.datetime(2025, 1, 5, 18, tzinfo=moscow),
+        ends_at=datetime.datetime(2025, 1, 7, tzinfo=moscow),
+        time_zone="Europe/Moscow",
+    )
+    Proposal.objects.filter(pk=proposals[2].pk).update(
+        effective_from=datetime.date(2025, 1, 3),
+        starts_at=datetime.datetime(2025, 1, 3, 6, tzinfo=datetime.UTC),
+        time_zone="UTC",
+    )
     event(ProposalFactory, 6, [ROLES.PROPOSER], status=STATUS.DRAFT)
     event(ProposalFactory, 7, [ROLES.PROPOSER], status=STATUS.RETRACTED)
     for n in range(10, 14):
@@ -144,6 +159,8 @@ def build_world() -> None:
             n,
             [ROLES.MEDIATOR, ROLES.HOST, ROLES.DELEGATION],
             venue=f"Venue {n}",
+            # Talks over several days: the dated period runs to their last day.
+            end_date=datetime.date(2025, 1, 9) if n == 20 else None,
         )
         meeting.produced.set(proposals[n % 3 : n % 3 + 2])
         meeting.discussed.set(proposals[3:5])

@@ -215,6 +215,7 @@ def case(endpoint, name, factory):
             {"agreed_on": DAY.replace(day=21), **agreed},
         ),
         "in_effect_on": fields_case({"in_effect_on": "2025-04-20"}, in_effect, {}),
+        "in_effect_at": fields_case({"in_effect_at": "2025-04-20T12:00:00Z"}, in_effect, {}),
         "stance": fields_case({"stance": "rejected"}, {"stance": "rejected"}, {}),
         "meeting_format": fields_case(
             {"meeting_format": "parallel"}, {"meeting_format": "parallel"}, {}
