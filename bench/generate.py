@@ -18,6 +18,7 @@ import math
 import queue
 import random
 import threading
+import zoneinfo
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -232,6 +233,9 @@ NOT_IN_EFFECT = [
     Proposal.Outcome.WITHDRAWN.value,
 ]
 DURATIONS = [N, N, 24, 72, 720]
+# Every fifth proposal with a period has its exact hours, in one of these zones (chosen from its
+# id, so that the random stream, and every other row, stays what it was).
+TIME_ZONES = ["Europe/Kyiv", "Europe/Moscow", "UTC", "America/New_York"]
 
 
 def _sentence_pool(size: int = 5000) -> list[str]:
@@ -288,6 +292,29 @@ _DAY_TEXT = [
 _TIME_TEXT = [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(86400)]
 
 
+def exact_times(pk: int, first: str, last: str) -> tuple[str, str, str]:
+    """A proposal's starts_at, ends_at and time_zone as COPY reads them, for the period of
+    ``first``..``last`` (ISO days or NULL): for every fifth one with a start, from an hour of
+    its first day until midnight after its last (events.times: midnight ends the day before),
+    in one of TIME_ZONES; else NULL, NULL and no zone."""
+    if first == N or pk % 5:
+        return N, N, ""
+    name = TIME_ZONES[pk // 5 % len(TIME_ZONES)]
+    zone = zoneinfo.ZoneInfo(name)
+
+    def utc(day: str, hour: int) -> str:
+        local = datetime.datetime.combine(
+            datetime.date.fromisoformat(day), datetime.time(hour), tzinfo=zone
+        )
+        return local.astimezone(datetime.UTC).isoformat(" ")
+
+    starts = utc(first, 6 + pk % 13)
+    if last == N:
+        return starts, N, name
+    after = (datetime.date.fromisoformat(last) + datetime.timedelta(days=1)).isoformat()
+    return starts, utc(after, 0), name
+
+
 def iso_day(day: int) -> str:
     return _DAY_TEXT[day + _DAY_BASE]
 
@@ -317,7 +344,7 @@ COLUMNS = {
         "event_ptr_id proposal_kind scope arrangement talks_format purpose occasion "
         "proposed_start proposed_end duration_hours effective_from ended_on end_reason outcome "
         "monitoring pax_agreement_id extends_id counters_id replaces_id "
-        "written text_url stage agreed_on ended_by_id"
+        "written text_url stage agreed_on ended_by_id starts_at ends_at time_zone"
     ),
     "events_response": "event_ptr_id proposal_id responder_id stance conditions",
     "events_meeting": "event_ptr_id venue country meeting_format outcome",
@@ -1006,11 +1033,14 @@ class Generator:
                 written = WRITTEN
                 text_url = f"https://agreements.example.org/{pk}"
             stage = STAGES[int(r() * len(STAGES))]
+        starts_at, ends_at, zone = exact_times(
+            pk, *((effective, ended) if effective != N else (proposed_start, proposed_end))
+        )
         line = (
             f"{pk}\t{kind}\t{scope}\t{arrangement}\t{talks_format}\t{purpose}\t{occasion}\t"
             f"{proposed_start}\t{proposed_end}\t{duration}\t{effective}\t{ended}\t"
             f"{end_reason}\t{outcome}\t{monitoring}\t{N}\t{links[0]}\t{links[1]}\t{links[2]}\t"
-            f"{written}\t{text_url}\t{stage}\t{agreed}\t{N}\n"
+            f"{written}\t{text_url}\t{stage}\t{agreed}\t{N}\t{starts_at}\t{ends_at}\t{zone}\n"
         )
         return line, kind not in NOT_TRUCES
 

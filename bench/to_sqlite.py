@@ -51,7 +51,8 @@ TABLES = [
         "SELECT event_ptr_id, proposal_kind, scope, arrangement, talks_format, purpose, "
         "occasion, proposed_start::text, proposed_end::text, duration_hours, "
         "effective_from::text, ended_on::text, end_reason, outcome, monitoring, "
-        "pax_agreement_id, written, text_url, stage, agreed_on::text, ended_by_id "
+        "pax_agreement_id, written, text_url, stage, agreed_on::text, ended_by_id, "
+        "starts_at::text, ends_at::text, time_zone "
         f"FROM events_proposal WHERE event_ptr_id IN ({PUBLISHED})",
         "event_ptr_id",
     ),
@@ -144,7 +145,7 @@ SQLITE_TYPES = {
 
 
 # Changed whenever the copy's tables, types or indexes change, so that old copies are rebuilt.
-LAYOUT = 2
+LAYOUT = 3
 
 
 def fingerprint(pg) -> str:

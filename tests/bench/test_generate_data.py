@@ -107,6 +107,11 @@ def test_it_fills_every_table_as_asked(generated):
     assert ActorAlias.objects.exists() and Affiliation.objects.exists()
     assert ConflictParty.objects.count() >= 2 * CONFLICTS
     assert Meeting.produced.through.objects.exists()
+    # Some proposals have exact times (in several zones); each is checked by the models' rules.
+    assert (
+        len(set(Proposal.objects.exclude(starts_at=None).values_list("time_zone", flat=True))) > 1
+    )
+    assert Proposal.objects.exclude(ends_at=None).exists()
     assert Meeting.discussed.through.objects.exists()
     per_event = Counter(Citation.objects.values_list("event", flat=True))
     assert len(per_event) == EVENTS
@@ -143,6 +148,14 @@ def test_the_same_seed_gives_the_same_rows_and_another_seed_others(generated):
 
 def sample(model):
     return list(model.objects.order_by("pk")[:: max(1, model.objects.count() // SAMPLE)])
+
+
+@postgresql_only
+def test_generated_exact_times_agree_with_their_dates(generated):
+    timed = list(Proposal.objects.exclude(starts_at=None).order_by("pk")[:SAMPLE])
+    assert timed
+    for proposal in timed:
+        proposal.full_clean()  # the times' local dates are the dates they refine
 
 
 @postgresql_only
