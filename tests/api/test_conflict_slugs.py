@@ -50,6 +50,8 @@ def test_the_admin_makes_the_slug_when_left_blank(editor_client):
             "slug": "",
             "party_links-TOTAL_FORMS": "0",
             "party_links-INITIAL_FORMS": "0",
+            "dyads-TOTAL_FORMS": "0",
+            "dyads-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
