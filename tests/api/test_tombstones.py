@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from events.api.urls import router
 from events.api.views import TOMBSTONE_FILTERS
-from events.models import ConflictDyad, Event, Participant, Proposal
+from events.models import ConflictDyad, ConflictParty, Event, Location, Participant, Proposal
 from tests.factories import (
     AccusationFactory,
     ActorFactory,
@@ -92,11 +92,15 @@ def row_ids(body) -> list[int]:
 class Actors:
     def __init__(self):
         # Russia and the war have other datasets' ids, Ukraine and the other war none.
-        self.russia = ActorFactory(name="Russia", ucdp_actor_id=57, wikidata_id="Q159")
-        self.ukraine = ActorFactory(name="Ukraine")
+        self.russia = ActorFactory(
+            name="Russia", country="RUS", ucdp_actor_id=57, wikidata_id="Q159"
+        )
+        self.ukraine = ActorFactory(name="Ukraine", country="UKR")
         self.war = ConflictFactory(name="War", ucdp_conflict_id=13243)
         ConflictDyad.objects.create(conflict=self.war, ucdp_dyad_id=14280)
+        ConflictParty.objects.create(conflict=self.war, actor=self.russia)
         self.other_war = ConflictFactory(name="Other war")
+        ConflictParty.objects.create(conflict=self.other_war, actor=self.ukraine)
         self.proposal = ProposalFactory(
             conflict=self.war, editorial_status=PUBLISHED, pax_agreement_id=2451
         )
@@ -154,6 +158,22 @@ def case(endpoint, name, factory):
         )
     if name == "pax_agreement":
         return pax_case(factory)
+    if name == "party_country":
+        return (
+            {"party_country": "RUS"},
+            lambda a: {"conflict": a.war},
+            lambda a: {"conflict": a.other_war},
+        )
+    kyiv = {"name": "Kyiv", "country": "UKR", "admin1": "UA-30", "precision": "town"}
+    lviv = {"name": "Lviv", "country": "UKR", "admin1": "UA-46", "precision": "town"}
+    kyiv.update(latitude="50.450000", longitude="30.523000")
+    lviv.update(latitude="49.842000", longitude="24.032000")
+    if name in ("country", "admin1", "bbox"):
+        params = {"country": "UKR", "admin1": "UA-30", "bbox": "30,50,31,51"}[name]
+        miss = {**lviv, "country": "RUS", "admin1": "", "latitude": None, "longitude": None}
+        if name != "country":
+            miss = lviv
+        return fields_case({name: params}, {"locations": [kyiv]}, {"locations": [miss]})
     if name == "include_affiliates":
         params, hit, miss = actor_case(factory)
         return ({**params, "include_affiliates": "true"}, hit, miss)
@@ -245,7 +265,10 @@ def make(factory, status, fields):
     fields = dict(fields)
     participants = fields.pop("participants", [])
     produced = fields.pop("produced", [])
+    locations = fields.pop("locations", [])
     event = factory(editorial_status=status, **fields)
+    for place in locations:
+        Location.objects.create(event=event, **place)
     for role, actor in participants:
         ParticipantFactory(event=event, actor=actor, role=role)
     if produced:

@@ -145,6 +145,9 @@ def test_editor_creates_a_proposal_with_participants_and_citations(world, editor
         "extends": None,
         "counters": None,
         "replaces": None,
+        "locations": [],
+        "latitude": None,
+        "longitude": None,
         # A unilateral truce: CAMEO 0871 "declare truce, ceasefire", PLOVER CONCEDE (no mode).
         "codes": {
             "cameo": "0871",
