@@ -341,7 +341,7 @@ COLUMNS = {
         "editorial_status created_by_id updated_by_id created_at updated_at search_document"
     ),
     "events_proposal": (
-        "event_ptr_id proposal_kind scope arrangement talks_format purpose occasion "
+        "event_ptr_id proposal_kind scope arrangement talks_format purposes occasion "
         "proposed_start proposed_end duration_hours effective_from ended_on end_reason outcome "
         "monitoring pax_agreement_id extends_id counters_id replaces_id "
         "written text_url stage agreed_on ended_by_id starts_at ends_at time_zone"
@@ -1037,7 +1037,7 @@ class Generator:
             pk, *((effective, ended) if effective != N else (proposed_start, proposed_end))
         )
         line = (
-            f"{pk}\t{kind}\t{scope}\t{arrangement}\t{talks_format}\t{purpose}\t{occasion}\t"
+            f'{pk}\t{kind}\t{scope}\t{arrangement}\t{talks_format}\t["{purpose}"]\t{occasion}\t'
             f"{proposed_start}\t{proposed_end}\t{duration}\t{effective}\t{ended}\t"
             f"{end_reason}\t{outcome}\t{monitoring}\t{N}\t{links[0]}\t{links[1]}\t{links[2]}\t"
             f"{written}\t{text_url}\t{stage}\t{agreed}\t{N}\t{starts_at}\t{ends_at}\t{zone}\n"

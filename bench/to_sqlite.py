@@ -48,7 +48,7 @@ TABLES = [
     ),
     (
         "events_proposal",
-        "SELECT event_ptr_id, proposal_kind, scope, arrangement, talks_format, purpose, "
+        "SELECT event_ptr_id, proposal_kind, scope, arrangement, talks_format, purposes::text, "
         "occasion, proposed_start::text, proposed_end::text, duration_hours, "
         "effective_from::text, ended_on::text, end_reason, outcome, monitoring, "
         "pax_agreement_id, written, text_url, stage, agreed_on::text, ended_by_id, "
@@ -145,7 +145,7 @@ SQLITE_TYPES = {
 
 
 # Changed whenever the copy's tables, types or indexes change, so that old copies are rebuilt.
-LAYOUT = 3
+LAYOUT = 4
 
 
 def fingerprint(pg) -> str:

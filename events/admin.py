@@ -541,6 +541,13 @@ class ProposalForm(EventForm):
         "21 April” is 21 April 00:00, and its last day is 20 April: ended on, else the "
         "proposed end.",
     )
+    purposes = forms.MultipleChoiceField(
+        label="Purposes",
+        required=False,
+        choices=Proposal.Purpose.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Why it was called: tick every purpose the article gives.",
+    )
     time_zone = forms.ChoiceField(
         label="Time zone of the times",
         required=False,
@@ -927,7 +934,7 @@ class ProposalAdmin(ProposalAutocompleteMixin, EventAdminBase):
                 "fields": [
                     ("proposal_kind", "scope"),
                     ("arrangement", "talks_format"),
-                    ("purpose", "occasion"),
+                    ("purposes", "occasion"),
                     ("proposed_start", "proposed_end", "duration_hours"),
                     "effective_from",
                     "outcome",

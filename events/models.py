@@ -852,6 +852,35 @@ class Location(ConstraintErrorsOnFieldsMixin, models.Model):
             )
 
 
+def validate_purposes(value) -> None:
+    """A proposal's purposes: a list of known purposes, each once."""
+    known = Proposal.Purpose.values
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValidationError(
+            "Give the purposes as a list, any of: %(known)s.",
+            code="invalid_purposes",
+            params={"known": ", ".join(known)},
+        )
+    unknown = [item for item in value if item not in known]
+    if unknown:
+        raise ValidationError(
+            "Unknown purpose: %(values)s. Expected any of: %(known)s.",
+            code="invalid_purposes",
+            params={"values": ", ".join(unknown), "known": ", ".join(known)},
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError("A purpose is listed twice.", code="invalid_purposes")
+
+
+def ordered_purposes(value):
+    """Known purposes in the choices' order (humanitarian before holiday), so that one set of
+    purposes is stored, shown and compared alike; anything else is left for the validator."""
+    known = Proposal.Purpose.values
+    if isinstance(value, list) and all(item in known for item in value):
+        return sorted(set(value), key=known.index)
+    return value
+
+
 class ProposalQuerySet(EventQuerySet):
     def in_effect_on(self, day) -> "ProposalQuerySet":
         """Proposals in effect on ``day``: of those whose outcome says they took effect, the
@@ -1013,7 +1042,13 @@ class Proposal(Event):
         blank=True,
         help_text="The stage of the peace process, as PA-X codes it. Blank when not coded.",
     )
-    purpose = models.CharField(max_length=15, choices=Purpose, blank=True)
+    purposes = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_purposes],
+        help_text="Why it was called, any of several: humanitarian, peace_process, holiday, "
+        "election, other. Empty when the article does not say.",
+    )
     occasion = models.CharField(max_length=100, blank=True, help_text="e.g. Easter")
     proposed_start = models.DateField(null=True, blank=True)
     proposed_end = models.DateField(null=True, blank=True)
@@ -1202,6 +1237,7 @@ class Proposal(Event):
 
     def save(self, *args, **kwargs) -> None:
         self.localize_times()
+        self.purposes = ordered_purposes(self.purposes)
         super().save(*args, **kwargs)
 
     def clean_fields(self, exclude=None) -> None:

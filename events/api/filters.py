@@ -9,7 +9,7 @@ import django_filters
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.db import connections
-from django.db.models import BigIntegerField, BooleanField, F, Func, Q, Value
+from django.db.models import BigIntegerField, BooleanField, F, Func, Q, TextField, Value
 
 from actors.models import Actor
 from lib.filters import (
@@ -179,6 +179,25 @@ class AnyOf(Func):
     output_field = BooleanField()
 
 
+class HasAnyKeys(Func):
+    """``jsonb ?| text[]``: a JSON array holding any of the strings (PostgreSQL, GIN-indexed)."""
+
+    template = "%(expressions)s"
+    arg_joiner = " ?| "
+    output_field = BooleanField()
+
+
+def with_any_purpose(alias: str, purposes: list[str]) -> Q:
+    """Proposals whose purposes include any of ``purposes``: one look-up in the GIN index on
+    PostgreSQL; elsewhere a match of each quoted value in the stored JSON text."""
+    if connections[alias].vendor == "postgresql":
+        return Q(HasAnyKeys(F("purposes"), Value(purposes, output_field=ArrayField(TextField()))))
+    condition = Q()
+    for purpose in purposes:
+        condition |= Q(purposes__icontains=f'"{purpose}"')
+    return condition
+
+
 def with_ids(queryset, field: str, ids: list[int]):
     """``queryset``'s rows whose ``field`` is one of ``ids``. On PostgreSQL the ids are one
     array parameter (``= ANY(%s)``): a page's 1,000 ids as 1,000 placeholders cost more to
@@ -222,7 +241,11 @@ class ProposalFilterSet(EventFilterSet):
     proposal_kind = ChoicesFilter(field_name="proposal_kind", choices=Proposal.ProposalKind.choices)
     scope = ChoicesFilter(field_name="scope", choices=Proposal.Scope.choices)
     outcome = ChoicesFilter(field_name="outcome", choices=Proposal.Outcome.choices)
-    purpose = ChoicesFilter(field_name="purpose", choices=Proposal.Purpose.choices)
+    purpose = ChoicesFilter(
+        method="filter_purpose",
+        choices=Proposal.Purpose.choices,
+        help_text="Proposals with any of these purposes among theirs.",
+    )
     talks_format = ChoicesFilter(field_name="talks_format", choices=Proposal.TalksFormat.choices)
     end_reason = ChoicesFilter(field_name="end_reason", choices=Proposal.EndReason.choices)
     arrangement = ChoicesFilter(field_name="arrangement", choices=Proposal.Arrangement.choices)
@@ -250,6 +273,9 @@ class ProposalFilterSet(EventFilterSet):
     class Meta:
         model = Proposal
         fields: list[str] = []
+
+    def filter_purpose(self, queryset, name, purposes):
+        return queryset.filter(with_any_purpose(queryset.db, purposes))
 
     def filter_unilateral(self, queryset, name, value):
         unilateral = Q(arrangement=Proposal.Arrangement.UNILATERAL)

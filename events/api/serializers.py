@@ -668,6 +668,13 @@ class ProposalSerializer(KindSerializer):
     text_url = OptionalURLField(
         help_text="Where the agreement's text is published (not a news article about it)."
     )
+    purposes = serializers.ListField(
+        child=serializers.ChoiceField(choices=Proposal.Purpose.choices),
+        required=False,
+        max_length=len(Proposal.Purpose.choices),
+        help_text="Why it was called, any of several (stored in the choices' order); empty "
+        "when the article does not say.",
+    )
     ended_by = actor_slug_field(
         required=False,
         allow_null=True,
@@ -695,7 +702,7 @@ class ProposalSerializer(KindSerializer):
             "scope",
             "arrangement",
             "talks_format",
-            "purpose",
+            "purposes",
             "occasion",
             "written",
             "text_url",

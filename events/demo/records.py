@@ -189,7 +189,7 @@ EVENTS = [
             "scope": "comprehensive",
             "arrangement": "unilateral",
             "duration_hours": 30,
-            "purpose": "holiday",
+            "purposes": ["holiday"],
             "occasion": "Easter",
             "proposed_start": datetime.date(2025, 4, 19),
             "proposed_end": datetime.date(2025, 4, 20),

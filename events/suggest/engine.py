@@ -547,7 +547,7 @@ class _Reader:
         occasion = rules.occasions.search(text)
         if occasion:
             fields["occasion"] = occasion.group()
-            fields["purpose"] = Proposal.Purpose.HOLIDAY
+            fields["purposes"] = [Proposal.Purpose.HOLIDAY]
             reasons.append(f"“{occasion.group()}”: the occasion")
         return fields
 

@@ -40,7 +40,7 @@ def test_most_needed_fields_come_first_and_the_rest_is_folded(editor_client):
     response = editor_client.get(reverse("admin:events_proposal_add"))
     found = sections(response)
     assert [name for name in found if name in ("Proposal", *FOLDED)] == ["Proposal", *FOLDED]
-    first = "proposal_kind scope arrangement talks_format purpose occasion"
+    first = "proposal_kind scope arrangement talks_format purposes occasion"
     dates = "proposed_start proposed_end duration_hours effective_from outcome"
     assert field_order(found["Proposal"]) == f"{first} {dates}".split()
     for name, fields in FOLDED.items():

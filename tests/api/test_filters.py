@@ -513,9 +513,20 @@ CHOICE_CASES = [
         "proposals",
         ProposalFactory,
         {"purpose": "holiday"},
-        [{"purpose": "holiday", "occasion": "Easter"}],
-        [{"purpose": "election"}, {"purpose": ""}],
+        [
+            {"purposes": ["holiday"], "occasion": "Easter"},
+            {"purposes": ["humanitarian", "holiday"]},
+        ],
+        [{"purposes": ["election"]}, {"purposes": []}, {"purposes": ["humanitarian"]}],
         id="purpose",
+    ),
+    pytest.param(
+        "proposals",
+        ProposalFactory,
+        {"purpose": "election,other"},
+        [{"purposes": ["election"]}, {"purposes": ["peace_process", "other"]}],
+        [{"purposes": ["peace_process"]}, {"purposes": []}],
+        id="purpose-any-of-several",
     ),
     pytest.param(
         "proposals",

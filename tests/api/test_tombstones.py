@@ -215,7 +215,7 @@ def case(endpoint, name, factory):
         "proposal_kind": fields_case({"proposal_kind": "talks"}, {"proposal_kind": "talks"}, {}),
         "scope": fields_case({"scope": "maritime"}, {"scope": "maritime"}, {}),
         "outcome": fields_case({"outcome": "in_effect"}, {"outcome": "in_effect"}, {}),
-        "purpose": fields_case({"purpose": "holiday"}, {"purpose": "holiday"}, {}),
+        "purpose": fields_case({"purpose": "holiday"}, {"purposes": ["holiday"]}, {}),
         "talks_format": fields_case(
             {"talks_format": "mediated"}, {"proposal_kind": "talks", "talks_format": "mediated"}, {}
         ),

@@ -123,7 +123,7 @@ def test_editor_creates_a_proposal_with_participants_and_citations(world, editor
         "scope": "",
         "arrangement": "unilateral",
         "talks_format": "",
-        "purpose": "",
+        "purposes": [],
         "occasion": "",
         "written": "",
         "text_url": "",

@@ -146,7 +146,7 @@ def test_the_easter_truce(demo):
         "comprehensive",
         "unilateral",
     )
-    assert (truce.duration_hours, truce.purpose, truce.occasion) == (30, "holiday", "Easter")
+    assert (truce.duration_hours, truce.purposes, truce.occasion) == (30, ["holiday"], "Easter")
     assert (truce.effective_from, truce.ended_on) == (
         datetime.date(2025, 4, 19),
         datetime.date(2025, 4, 20),
