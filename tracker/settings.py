@@ -348,6 +348,8 @@ REST_FRAMEWORK = {
         "events.api.renderers.FlatCSVRenderer",
     ],
     "DEFAULT_SCHEMA_CLASS": "lib.schema.AutoSchema",
+    # An empty ?format= is a 400 naming it, as any empty parameter.
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "lib.negotiation.StrictContentNegotiation",
     "EXCEPTION_HANDLER": "events.api.errors.exception_handler",
 }
 

@@ -11,8 +11,9 @@ from urllib.parse import quote
 import pytest
 from django.utils import timezone
 
+from actors.models import Actor
 from events.api.urls import router
-from events.models import Event
+from events.models import Conflict, Event
 from lib.filters import (
     EMPTY,
     EMPTY_ITEM,
@@ -265,6 +266,18 @@ def test_a_write_to_one_record_is_refused_on_an_unknown_parameter_before_writing
     assert set(response.json()) == {"dry_run"}
     proposal.refresh_from_db()
     assert proposal.title == "Kept"
+
+
+@pytest.mark.parametrize("endpoint", ["conflicts", "actors", "proposals"])
+def test_a_create_with_an_empty_format_is_refused_naming_it_before_writing(editor_api, endpoint):
+    body = {"name": "Delta war", "kind": "state"}
+
+    response = editor_api.post(f"{API}/{endpoint}/?format=", body, format="json")
+
+    assert response.status_code == 400, response.content
+    assert response.json() == {"format": [EMPTY]}
+    assert not Conflict.objects.filter(name="Delta war").exists()
+    assert not Actor.objects.filter(name="Delta war").exists()
 
 
 @pytest.mark.parametrize("aggregate", ["counts", "accusation-matrix"])
