@@ -330,7 +330,7 @@ class _Importer:
                 )
             return pk
         target = field.target_field if field.is_relation else field
-        if isinstance(raw, dict | list):
+        if isinstance(raw, dict | list) and not isinstance(target, models.JSONField):
             self.fail(number, f'{table.label} field "{name}": {raw!r} is not a single value')
         try:
             value = target.to_python(raw)

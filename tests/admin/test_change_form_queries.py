@@ -63,7 +63,9 @@ def posted_form(response) -> dict:
             if value is None or value is False:
                 continue
             if isinstance(value, (list, tuple)):
-                value = value[0] if value else ""
+                if not value:
+                    continue  # no option ticked or chosen: the browser sends nothing
+                value = value[0]
             data[form.add_prefix(name)] = value
     data["title"] = "Renamed"
     return data

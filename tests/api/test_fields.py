@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from events.api.urls import router
-from events.models import Citation, Event, Participant
+from events.models import Citation, Event, Location, Participant
 from lib.selection import FieldSelectionMixin
 from tests.api.personas import *  # noqa: F403 (the personas: fixtures found by name)
 from tests.api.test_csv import timeline  # noqa: F401 (the fixture: every list with rows)
@@ -17,7 +17,16 @@ from tests.api.test_csv_cells import CITATION_COLUMNS, CODES_COLUMNS
 from tests.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
-with_rows = pytest.mark.usefixtures("timeline")
+with_rows = pytest.mark.usefixtures("timeline", "a_place")
+
+
+@pytest.fixture
+def a_place(db, request):
+    """A place of one of the timeline's published meetings, for the long table locations/."""
+    request.getfixturevalue("timeline")
+    meeting = Event.objects.filter(kind="meeting", editorial_status="published").first()
+    Location.objects.create(event=meeting, name="Riyadh", country="SAU", precision="town")
+
 
 API = "/api/v1"
 # Each list, the fields asked for (in another order than the serializer's), and the field
@@ -34,9 +43,10 @@ SELECTIONS = {
     "accusations": (["accused", "id"], "id"),
     "participants": (["actor", "event"], None),
     "citations": (["quote", "event"], None),
+    "locations": (["name", "event"], None),
 }
 # The long tables do not show their rows' ids.
-ROW_MODELS = {"participants": Participant, "citations": Citation}
+ROW_MODELS = {"participants": Participant, "citations": Citation, "locations": Location}
 
 
 def get(client, path: str, **params):
@@ -131,10 +141,10 @@ def test_the_timeline_shows_dates_titles_and_proposers_only(anonymous):
 
 
 VALID_EVENT_FIELDS = (
-    "id, kind, url, conflict, date, date_precision, end_date, title, summary, "
-    "editorial_status, proposal_kind, outcome, proposal, responder, stance, proposers, "
-    "addressees, mediators, hosts, accusers, accused, delegations, citations, created_at, "
-    "updated_at"
+    "id, kind, url, conflict, date, date_precision, date_start, date_end, end_date, title, "
+    "summary, editorial_status, proposal_kind, outcome, proposal, responder, stance, "
+    "proposers, addressees, mediators, hosts, accusers, accused, delegations, guarantors, "
+    "signatories, monitors, latitude, longitude, locations, citations, created_at, updated_at"
 )
 
 

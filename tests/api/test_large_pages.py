@@ -43,11 +43,11 @@ def thousand_proposals(db):
 
 
 # COUNT(*) for the paginator, the page's values, its participants with their actors' slugs,
-# its citations with their sources, speakers and vias.
-QUERIES = 4
+# its citations with their sources, speakers and vias, its locations.
+QUERIES = 5
 
 
-def test_a_page_of_50_or_1000_rows_costs_four_queries(
+def test_a_page_of_50_or_1000_rows_costs_five_queries(
     anonymous, thousand_proposals, django_assert_max_num_queries
 ):
     # One set of rows for every case: building 1,000 rows takes longer than reading them.

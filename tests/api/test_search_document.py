@@ -342,9 +342,9 @@ def test_q_costs_the_lists_queries_and_no_more(anonymous, django_assert_max_num_
     with CaptureQueriesContext(connection) as plain:
         anonymous.get(f"{API}/events/", {"page_size": 100})
     # The page (the whole list: no count needed), participants with their actors, citations
-    # with their articles.
-    assert len(plain.captured_queries) == 3
-    with django_assert_max_num_queries(3):
+    # with their articles, locations.
+    assert len(plain.captured_queries) == 4
+    with django_assert_max_num_queries(4):
         rows = anonymous.get(f"{API}/events/", {"page_size": 100, "q": "energy -easter"})
     assert rows.json()["count"] == 5
 

@@ -167,9 +167,9 @@ def test_a_response_row_names_its_responder(anonymous):
 
 def test_the_row_fields_cost_no_query_per_row(anonymous, django_assert_max_num_queries):
     # COUNT(*), the page with its kinds' fields (joined; a meeting's proposal a subquery),
-    # participants with their actors, citations with source, speaker and via.
+    # participants with their actors, citations with source, speaker and via, locations.
     def read(page_size):
-        with django_assert_max_num_queries(4):
+        with django_assert_max_num_queries(5):
             response = anonymous.get("/api/v1/events/", {"page_size": page_size})
         return response.json()["results"]
 
