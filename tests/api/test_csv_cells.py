@@ -146,8 +146,12 @@ def test_the_columns_of_a_serializer_are_its_fields_with_nested_ones_in_place():
     columns = serializer_columns(ProposalSerializer())
 
     start = columns.index("replaces")
-    assert columns[start : start + 8] == ["replaces", *CODES_COLUMNS, "citations.source"]
-    assert "codes" not in columns and "citations" not in columns
+    assert columns[start : start + 1 + len(CODES_COLUMNS)] == ["replaces", *CODES_COLUMNS]
+    # Then the first location's coordinates, the locations' columns, the citations'.
+    after = columns[start + 1 + len(CODES_COLUMNS) :]
+    assert after[:3] == ["latitude", "longitude", "locations.name"]
+    assert after.index("citations.source") > after.index("locations.name")
+    assert "codes" not in columns and "citations" not in columns and "locations" not in columns
     assert columns[-2:] == ["created_at", "updated_at"]
 
 
