@@ -1214,7 +1214,11 @@ class Proposal(Event):
             ),
             models.CheckConstraint(
                 condition=Q(agreed_on__isnull=True)
-                | ~Q(outcome__in=["proposed", "under_consideration", "rejected"]),
+                # Equalities, not IN: PostgreSQL prints an IN list's check differently once
+                # restored from a dump (tests/test_pg_backup.py compares them).
+                | ~(
+                    Q(outcome="proposed") | Q(outcome="under_consideration") | Q(outcome="rejected")
+                ),
                 name="proposal_agreed_outcome",
                 violation_error_message="An agreed proposal is not merely proposed, under "
                 "consideration or rejected: correct the outcome or the agreement date.",
@@ -1228,7 +1232,8 @@ class Proposal(Event):
                 condition=Q(ended_by__isnull=True)
                 | Q(ended_on__isnull=False)
                 | ~Q(end_reason="")
-                | Q(outcome__in=["collapsed", "withdrawn"]),
+                | Q(outcome="collapsed")
+                | Q(outcome="withdrawn"),
                 name="proposal_ended_by_once_ended",
                 violation_error_message="Who ended it is given once it has ended: give the end "
                 "date, the reason or the outcome too.",
