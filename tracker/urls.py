@@ -1,4 +1,4 @@
-"""Root URLs: the admin for editors, the API for analysts."""
+"""Root URLs: the admin for editors, the API for analysts, the public pages (front/)."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -22,9 +22,10 @@ drf_auth_urls = [
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("", RedirectView.as_view(url="/conflicts/", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("events.api.urls")),
+    path("", include("front.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "api/docs/",
