@@ -7,6 +7,7 @@ other parameter is given at most once. A parameter the list does not know, an em
 empty item of a list or a malformed value is a 400 that names the parameter.
 """
 
+import calendar
 import datetime
 import re
 from collections.abc import Collection
@@ -290,6 +291,37 @@ class StrictBooleanField(forms.Field):
 @extend_schema_field(OpenApiTypes.BOOL)
 class StrictBooleanFilter(django_filters.Filter):
     field_class = StrictBooleanField
+
+
+class MonthField(forms.Field):
+    """A month written ``YYYY-MM``: its first and last days."""
+
+    def clean(self, value):
+        if value is None:
+            return None
+        match = re.fullmatch(r"([0-9]{4})-([0-9]{2})", value)
+        if not match or int(match[1]) < 1 or not 1 <= int(match[2]) <= 12:
+            raise forms.ValidationError(
+                "Expected a month as YYYY-MM: %(value)s.", params={"value": value}
+            )
+        year, month = int(match[1]), int(match[2])
+        return (
+            datetime.date(year, month, 1),
+            datetime.date(year, month, calendar.monthrange(year, month)[1]),
+        )
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class MonthFilter(django_filters.Filter):
+    """Records whose ``field_name`` (a date) falls in a month given as ``YYYY-MM``."""
+
+    field_class = MonthField
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        first, last = value
+        return qs.filter(**{f"{self.field_name}__gte": first, f"{self.field_name}__lte": last})
 
 
 class OrderingField(BaseCSVField):

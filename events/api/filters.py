@@ -17,6 +17,7 @@ from lib.filters import (
     ExternalIdsFilter,
     IdFilter,
     MomentFilter,
+    MonthFilter,
     SlugsFilter,
     StableOrderingFilter,
     StrictBooleanFilter,
@@ -80,6 +81,13 @@ class EventFilterSet(PlaceFilterSet):
     )
     date_before = django_filters.DateFilter(
         field_name="date", lookup_expr="lte", help_text="Any part of the dated period on or before."
+    )
+    month = MonthFilter(
+        field_name="date",
+        help_text="YYYY-MM: the events dated in that month (their date, the start of their "
+        "dated period, in it; a year-precision date in January), as conflicts/<slug>/counts/ "
+        "counts them. Unlike date_after/date_before, talks that began the month before do not "
+        "match.",
     )
     date_precision = ChoicesFilter(field_name="date_precision", choices=Event.Precision.choices)
     editorial_status = ChoicesFilter(field_name="editorial_status", choices=Event.Status.choices)

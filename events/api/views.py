@@ -1,13 +1,9 @@
 """Event, conflict and source endpoints, and the analysts' aggregates."""
 
-from collections import Counter
-
-from django.conf import settings
 from django.db import transaction
 from django.db.models import (
     BigIntegerField,
     Case,
-    Count,
     F,
     OuterRef,
     Prefetch,
@@ -16,7 +12,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -31,12 +27,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response as APIResponse
 
 from lib.concurrency import etag_of
-from lib.dataversion import cached
 from lib.drf import ConcurrencyMixin, moved_permanently
 from lib.filters import StrictFilterBackend, check_query_params
 from lib.selection import FieldSelectionMixin
 
-from .. import services
+from .. import aggregates, services
 from ..models import (
     Citation,
     Conflict,
@@ -411,25 +406,14 @@ class ConflictViewSet(FieldSelectionMixin, viewsets.ModelViewSet):
         period.is_valid(raise_exception=True)
         return period.validated_data.get("date_after"), period.validated_data.get("date_before")
 
-    def _events(self, conflict, period: tuple):
-        # Aggregates describe the public record, for every reader alike.
-        return Event.objects.filter(conflict=conflict).published().overlapping(*period)
-
     def _aggregate(self, compute, cells: str, serializer_class):
         """An aggregate as JSON; in CSV its cells alone, one row each (tidy data: the columns
         of ``serializer_class``, a header even when there is no cell).
 
-        ``compute(conflict, period)`` makes the body; it is kept in the shared cache under the
-        data version (lib/dataversion.py), so every reader and process reuses it until any
-        write of curated data."""
+        ``compute(conflict, after, before)`` is one of events/aggregates.py's, which the
+        conflict's public page shows too (cached there under the data version)."""
         conflict = self.get_object()
-        period = self._period()
-        body = cached(
-            f"aggregate:{self.action}",
-            (conflict.pk, *period),
-            lambda: compute(conflict, period),
-            settings.AGGREGATE_CACHE_SECONDS,
-        )
+        body = compute(conflict, *self._period())
         rows = serializer_class(body[cells], many=True).data
         if self.request.accepted_renderer.format == "csv":
             return APIResponse(rows)
@@ -449,21 +433,9 @@ class ConflictViewSet(FieldSelectionMixin, viewsets.ModelViewSet):
     def counts(self, request, slug=None):
         """Published events of this conflict counted by kind and month (YYYY-MM). In CSV, one
         row per month and kind: ``month,kind,count``."""
-        return self._aggregate(self._counts, "counts", event_serializers.KindMonthCountSerializer)
-
-    def _counts(self, conflict, period: tuple) -> dict:
-        rows = (
-            self._events(conflict, period)
-            .annotate(month=TruncMonth("date"))
-            .values("month", "kind")
-            .annotate(count=Count("id"))
-            .order_by("month", "kind")
+        return self._aggregate(
+            aggregates.kind_month_counts, "counts", event_serializers.KindMonthCountSerializer
         )
-        counts = [
-            {"month": row["month"].strftime("%Y-%m"), "kind": row["kind"], "count": row["count"]}
-            for row in rows
-        ]
-        return {"conflict": conflict.slug, "counts": counts}
 
     @extend_schema(
         parameters=PERIOD_PARAMETERS,
@@ -482,28 +454,5 @@ class ConflictViewSet(FieldSelectionMixin, viewsets.ModelViewSet):
         """Accusations of this conflict counted by accuser × accused within the period. In CSV,
         one row per pair: ``accuser,accused,count``."""
         return self._aggregate(
-            self._accusation_matrix, "matrix", event_serializers.AccusationPairSerializer
+            aggregates.accusation_matrix, "matrix", event_serializers.AccusationPairSerializer
         )
-
-    def _accusation_matrix(self, conflict, period: tuple) -> dict:
-        accusations = self._events(conflict, period).filter(kind=Event.Kind.ACCUSATION)
-        rows = Participant.objects.filter(
-            event__in=accusations, role__in=[Participant.Role.ACCUSER, Participant.Role.ACCUSED]
-        ).values_list("event_id", "role", "actor__slug")
-        by_event: dict[int, dict[str, list[str]]] = {}
-        for event_id, role, slug_ in rows:
-            by_event.setdefault(event_id, {"accuser": [], "accused": []})[role].append(slug_)
-        pairs = Counter(
-            (accuser, accused)
-            for roles in by_event.values()
-            for accuser in roles["accuser"]
-            for accused in roles["accused"]
-        )
-        return {
-            "conflict": conflict.slug,
-            "accusers": sorted({a for a, _ in pairs}),
-            "accused": sorted({b for _, b in pairs}),
-            "matrix": [
-                {"accuser": a, "accused": b, "count": n} for (a, b), n in sorted(pairs.items())
-            ],
-        }
