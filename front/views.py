@@ -13,6 +13,8 @@ from django.views.decorators.http import require_safe
 
 from events.models import Conflict, Event
 
+from .charts import conflict_charts
+
 
 def public(view):
     """A page anyone reads, unless reads need a signed-in user (API_READ_REQUIRES_TOKEN)."""
@@ -60,5 +62,6 @@ def conflict_detail(request, slug):
         "total": sum(by_kind.values()),
         "events_url": api_list("events", conflict=conflict.slug),
         "csv_url": api_list("events", conflict=conflict.slug, format="csv"),
+        "charts": conflict_charts(conflict, request.GET),
     }
-    return render(request, "front/conflict_detail.html", context)
+    return render(request, "front/conflict_detail.html", context, status=context["charts"].status)
