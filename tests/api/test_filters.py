@@ -25,6 +25,7 @@ from lib.filters import (
     ChoicesFilter,
     ExternalIdsFilter,
     IdFilter,
+    MonthFilter,
     SlugsFilter,
     StrictBooleanFilter,
 )
@@ -404,6 +405,55 @@ def test_a_year_precise_date_matches_when_any_part_of_its_year_is_in_range(anony
     assert_filters(anonymous, "events", {"date_before": "2024-01-01"}, [year], [])
     assert_filters(anonymous, "events", {"date_after": "2025-01-01"}, [], [year])
     assert_filters(anonymous, "events", {"date_before": "2023-12-31"}, [], [year])
+
+
+# --- month (the counts' months) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("endpoint,factory", ENDPOINTS)
+def test_month_matches_the_events_dated_from_its_first_to_its_last_day(
+    anonymous, endpoint, factory
+):
+    first = published(factory, date=datetime.date(2025, 4, 1))
+    last = published(factory, date=datetime.date(2025, 4, 30))
+    whole = published(factory, date=datetime.date(2025, 4, 9), date_precision="month")
+    before = published(factory, date=datetime.date(2025, 3, 31))
+    after = published(factory, date=datetime.date(2025, 5, 1))
+
+    assert_filters(anonymous, endpoint, {"month": "2025-04"}, [first, last, whole], [before, after])
+    assert_filters(anonymous, endpoint, {"month": "2025-03"}, [before], [first, last, whole])
+
+
+def test_month_matches_talks_in_the_month_they_began_only(anonymous):
+    talks = published(
+        MeetingFactory, date=datetime.date(2025, 3, 30), end_date=datetime.date(2025, 4, 2)
+    )
+
+    assert_filters(anonymous, "meetings", {"month": "2025-03"}, [talks], [])
+    assert_filters(anonymous, "meetings", {"month": "2025-04"}, [], [talks])
+    # The period filters match any part of the talks: April's date_after/date_before do.
+    assert_filters(
+        anonymous,
+        "meetings",
+        {"date_after": "2025-04-01", "date_before": "2025-04-30"},
+        [talks],
+        [],
+    )
+
+
+def test_month_matches_a_year_precise_date_in_january(anonymous):
+    year = published(ProposalFactory, date=datetime.date(2024, 6, 1), date_precision="year")
+
+    assert_filters(anonymous, "events", {"month": "2024-01"}, [year], [])
+    assert_filters(anonymous, "events", {"month": "2024-06"}, [], [year])
+
+
+@pytest.mark.parametrize(
+    "value", ["2025-13", "2025-00", "2025-4", "2025-04-01", "April", "0000-01"]
+)
+def test_a_malformed_month_is_a_400_naming_it(anonymous, value):
+    body = assert_bad_request(get(anonymous, "events", month=value), "month")
+    assert "YYYY-MM" in str(body["month"])
 
 
 # --- kind and the kinds' own fields on the timeline ------------------------------------------
@@ -1129,6 +1179,8 @@ def bad_value(f: django_filters.Filter) -> str | None:
         return "yesterday"
     if isinstance(f, django_filters.DateFilter):
         return "2025-02-30"
+    if isinstance(f, MonthFilter):
+        return "2025-13"
     return None
 
 
