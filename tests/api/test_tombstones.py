@@ -207,6 +207,7 @@ def case(endpoint, name, factory):
         "date_before": fields_case(
             {"date_before": "2025-04-20"}, {"date": DAY}, {"date": DAY.replace(day=21)}
         ),
+        "month": fields_case({"month": "2025-04"}, {"date": DAY}, {"date": DAY.replace(month=3)}),
         "date_precision": fields_case({"date_precision": "day"}, {}, {"date_precision": "month"}),
         "editorial_status": fields_case({"editorial_status": "published"}, {}, {}),
         "q": fields_case(
