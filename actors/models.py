@@ -379,6 +379,12 @@ class Affiliation(ConstraintErrorsOnFieldsMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.person} — {self.role} — {self.organization}"
 
+    def held_on(self, day) -> bool:
+        """Whether it held on ``day``: AffiliationQuerySet.on's rule, for rows already read."""
+        return (self.start_date is None or self.start_date <= day) and (
+            self.end_date is None or self.end_date >= day
+        )
+
     def clean(self) -> None:
         errors = {}
         person, organization = self._actor("person"), self._actor("organization")
