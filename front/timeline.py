@@ -682,7 +682,10 @@ def build_timeline(conflict: Conflict, first: datetime.date, last: datetime.date
 
     mark_of = {item.event.pk: mark for mark in marks for item in mark.items}
     lines = {}
+    # Lines from single marks only: from clusters they would be a tangle saying little.
     for mark in marks:
+        if mark.is_cluster:
+            continue
         for item in mark.items:
             for proposal in item.links:
                 target = mark_of.get(proposal)

@@ -484,6 +484,8 @@ def test_500_events_make_a_bounded_picture_accounting_for_every_event(client, wa
     assert len(lanes_of(response)) <= timeline.MAX_LANES
     lanes = response.context["timeline"]["lanes"]
     assert all(lane.rows <= timeline.MAX_ROWS for lane in lanes)
+    # Every event links to the truce, but clusters draw no lines.
+    assert response.context["timeline"]["lines"] == []
 
 
 def test_a_clusters_link_lists_exactly_its_events(client, war):
