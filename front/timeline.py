@@ -160,10 +160,9 @@ def timeline_events(conflict: Conflict, first: datetime.date, last: datetime.dat
         effective_from__isnull=True, proposed_start__isnull=False, proposed_start__lte=last
     ) & (Q(proposed_end__isnull=True) | Q(proposed_end__gte=first))
     by_period = Proposal.objects.filter(conflict=conflict).filter(effective | proposed)
+    published = Event.objects.published().filter(conflict=conflict)
     events = (
-        Event.objects.published()
-        .filter(conflict=conflict)
-        .filter(Q(period_end__gte=first, date__lte=last) | Q(pk__in=by_period.values("pk")))
+        (published.overlapping(first, last) | published.filter(pk__in=by_period.values("pk")))
         .select_related("as_proposal", "as_response__responder", "as_meeting", "as_accusation")
         .prefetch_related(
             # The lanes' actors: one query for every event's participants.
@@ -575,6 +574,11 @@ def describe(event: Event) -> str:
     elif event.kind == Event.Kind.RESPONSE:
         what += f", {event.as_response.get_stance_display().lower()}"
     lines = [event.title, f"{what} · {day_label(event)}"]
+    if event.kind == Event.Kind.PROPOSAL:
+        period, start, end = proposal_period(event.as_proposal)
+        if period:
+            until = f"{end.day} {end:%b %Y}" if end else "open-ended"
+            lines.append(f"{period.capitalize()} period: {start.day} {start:%b %Y} – {until}")
     citations = list(event.citations.all())
     if citations:
         first = min(citations, key=lambda citation: citation.pk)
@@ -721,10 +725,8 @@ def conflict_timeline(request, slug):
     conflict = get_object_or_404(Conflict, slug=slug)
     data = request.GET.copy()
     if not (data.get("from") and data.get("to")):
-        first, last = default_range(conflict)
-        data.setdefault("from", first.isoformat())
-        data.setdefault("to", last.isoformat())
-        for name, day in (("from", first), ("to", last)):
+        # A date left out or empty is the default range's (shown in the form).
+        for name, day in zip(("from", "to"), default_range(conflict), strict=True):
             if not data.get(name):
                 data[name] = day.isoformat()
     form = RangeForm(data)

@@ -71,7 +71,11 @@ def test_the_timeline_tells_the_seed_articles_story(page: Page, live_server):
     easter_mark = page.locator(f'a.tl-mark[data-event="{easter["event"]}"]')
     easter_mark.locator("rect").hover()
     tooltip = page.evaluate(HOVERED_TITLE)
-    assert tooltip.splitlines()[:2] == ["Easter truce", "Proposal, expired · 19 Apr 2025"]
+    assert tooltip.splitlines()[:3] == [
+        "Easter truce",
+        "Proposal, expired · 19 Apr 2025",
+        "Effective period: 19 Apr 2025 – 20 Apr 2025",
+    ]
     assert "30-hour ceasefire" in tooltip  # the first citation's quote
 
     assert page.evaluate("window.__cspViolations") == []

@@ -395,6 +395,17 @@ def test_every_mark_has_a_title_with_its_date_and_first_quote(client, war):
     ]
 
 
+def test_a_proposals_title_gives_the_period_it_is_drawn_over(client, war):
+    proposal(war, "Offer", proposed_start=D(2025, 4, 5), outcome="proposed")
+    proposal(
+        war, "Truce", effective_from=D(2025, 4, 10), ended_on=D(2025, 4, 11),
+        outcome="expired",
+    )  # fmt: skip
+    marks = by_title(get(client))
+    assert title_of(marks["Offer"]).splitlines()[2] == "Proposed period: 5 Apr 2025 – open-ended"
+    assert title_of(marks["Truce"]).splitlines()[2] == "Effective period: 10 Apr 2025 – 11 Apr 2025"
+
+
 def test_every_href_resolves_to_the_record(client, war):
     truce = proposal(war, "Truce", proposer=war.putin, outcome="expired")
     accusation(war, "Violation", war.ukraine, about=truce)
