@@ -25,7 +25,6 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django import forms
 from django.db.models import Max, Min, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -33,6 +32,7 @@ from django.urls import reverse
 from actors.models import Actor, Affiliation
 from events.models import Citation, Conflict, Event, Meeting, Participant, Proposal, Response
 
+from .charts import Period
 from .views import api_list, public
 
 # Geometry, in SVG user units (pixels at 100% zoom).
@@ -81,33 +81,6 @@ LANE_ROLES = {
     Event.Kind.ACCUSATION: (Participant.Role.ACCUSER,),
 }
 MEDIATOR_ROLES = (Participant.Role.MEDIATOR, Participant.Role.HOST)
-
-
-class RangeForm(forms.Form):
-    """The timeline's date range: ``from`` and ``to`` (YYYY-MM-DD), both days included."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, label in (("from", "From"), ("to", "To")):
-            self.fields[name] = forms.DateField(
-                label=label,
-                input_formats=["%Y-%m-%d"],
-                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-                error_messages={
-                    "required": f"Enter the “{name}” date (YYYY-MM-DD).",
-                    "invalid": f"Enter a valid “{name}” date (YYYY-MM-DD).",
-                },
-            )
-
-    def clean(self):
-        cleaned = super().clean()
-        first, last = cleaned.get("from"), cleaned.get("to")
-        if first and last:
-            if first > last:
-                self.add_error("to", "“to” is before “from”: the range ends before it starts.")
-            elif (last - first).days > MAX_RANGE_DAYS:
-                self.add_error("to", "The range from “from” to “to” is longer than 50 years.")
-        return cleaned
 
 
 def default_range(conflict: Conflict) -> tuple[datetime.date, datetime.date]:
@@ -720,19 +693,29 @@ def build_timeline(conflict: Conflict, first: datetime.date, last: datetime.date
     }
 
 
+def range_errors(period: Period) -> dict[str, str]:
+    """What is wrong with the range, by parameter: the period's own errors (a malformed date,
+    ``to`` before ``from``), else a range too long to draw."""
+    if period.errors:
+        return period.errors
+    if (period.before - period.after).days > MAX_RANGE_DAYS:
+        return {"to": "The range from “from” to “to” is longer than 50 years."}
+    return {}
+
+
 @public
 def conflict_timeline(request, slug):
     conflict = get_object_or_404(Conflict, slug=slug)
-    data = request.GET.copy()
-    if not (data.get("from") and data.get("to")):
+    query = {name: request.GET.get(name, "").strip() for name in ("from", "to")}
+    if not (query["from"] and query["to"]):
         # A date left out or empty is the default range's (shown in the form).
         for name, day in zip(("from", "to"), default_range(conflict), strict=True):
-            if not data.get(name):
-                data[name] = day.isoformat()
-    form = RangeForm(data)
-    context = {"conflict": conflict, "form": form}
-    if not form.is_valid():
+            query[name] = query[name] or day.isoformat()
+    period = Period.from_query(query)
+    errors = range_errors(period)
+    context = {"conflict": conflict, "values": period.values, "errors": errors}
+    if errors:
         return render(request, "front/timeline.html", context, status=400)
-    first, last = form.cleaned_data["from"], form.cleaned_data["to"]
+    first, last = period.after, period.before
     context.update(first=first, last=last, timeline=build_timeline(conflict, first, last))
     return render(request, "front/timeline.html", context)

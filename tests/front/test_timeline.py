@@ -352,9 +352,10 @@ def test_a_proposal_in_effect_during_the_range_is_drawn_though_dated_before_it(c
 @pytest.mark.parametrize(
     ("params", "field", "message"),
     [
-        ({"from": "2025-13-01"}, "from", "Enter a valid “from” date"),
-        ({"to": "soon"}, "to", "Enter a valid “to” date"),
-        ({"from": "2025-04-02", "to": "2025-04-01"}, "to", "“to” is before “from”"),
+        ({"from": "2025-13-01"}, "from", "“from”: enter a date as YYYY-MM-DD"),
+        ({"to": "soon"}, "to", "“to”: enter a date as YYYY-MM-DD, not “soon”"),
+        ({"from": "2025-04-02", "to": "2025-04-01"}, "to", "“to” (2025-04-01) is before “from”"),
+        ({"from": "9000-01-01"}, "to", "is before “from” (9000-01-01)"),  # the default "to"
         ({"from": "0001-01-01", "to": "9999-12-31"}, "to", "longer than 50 years"),
     ],
 )
@@ -362,7 +363,7 @@ def test_bad_dates_are_a_400_naming_the_field(client, war, params, field, messag
     response = get(client, **params)
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert list(response.context["form"].errors) == [field]
+    assert list(response.context["errors"]) == [field]
     assert "tl-svg" not in response.content.decode()
 
 
