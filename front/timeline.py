@@ -51,6 +51,7 @@ MARK_SIZE = 6  # a point mark's half-width
 CLUSTER_PX = 4
 CLUSTER_MIN = 3
 MAX_TICKS = 24
+MIN_WEEK_PX = 35  # narrower weeks have no day ticks
 QUOTE_CHARS = 300
 # A longer range is refused: its month axis would be illegible and its scale meaningless.
 MAX_RANGE_DAYS = 366 * 50
@@ -339,6 +340,14 @@ class Scale:
             for index, month in enumerate(shown)
         ]
 
+    def day_ticks(self) -> list[dict]:
+        """The 8th, 15th and 22nd of each month, labelled with their day, when a week is at
+        least MIN_WEEK_PX wide: the days of a short range read off the axis."""
+        if self.per_day * 7 < MIN_WEEK_PX:
+            return []
+        days = (shift(self.first, n) for n in range(1, self.days))  # the edge has no tick
+        return [{"x": self.x(day), "label": str(day.day)} for day in days if day.day in (8, 15, 22)]
+
 
 # Marks.
 
@@ -562,7 +571,11 @@ def describe(event: Event) -> str:
 def single_mark(item: Item) -> Mark:
     event = item.event
     href = reverse(DETAIL_ROUTES[event.kind], args=[event.pk])
-    return Mark([item], href, truncate(event.title, LABEL_CHARS), describe(event))
+    chars = LABEL_CHARS
+    if item.shape == "month":  # the label is inside the month's span: as long as it holds
+        inside = item.x1 - item.x0 - 2 * MARK_SIZE - 2 * LABEL_GAP
+        chars = max(chars, int(inside / CHAR_WIDTH))
+    return Mark([item], href, truncate(event.title, chars), describe(event))
 
 
 def cluster_mark(items: list[Item], conflict: Conflict, lane: Lane) -> Mark:
@@ -686,6 +699,7 @@ def build_timeline(conflict: Conflict, first: datetime.date, last: datetime.date
         "marks": marks,
         "lines": list(lines.values()),
         "ticks": scale.ticks(),
+        "day_ticks": scale.day_ticks(),
         "event_count": len(events),
         "outcomes": [(v, label) for v, label in Proposal.Outcome.choices if v in outcomes],
         "all_outcomes": Proposal.Outcome.choices,

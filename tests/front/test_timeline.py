@@ -246,6 +246,28 @@ def test_a_label_that_would_run_off_the_right_edge_goes_left():
     assert mark.label_x < mark.x0
 
 
+def test_short_ranges_have_day_ticks_long_ones_only_months():
+    april = timeline.Scale(D(2025, 4, 1), D(2025, 4, 30), left=0, right=300)  # 70 px a week
+    assert [tick["label"] for tick in april.day_ticks()] == ["8", "15", "22"]
+    assert [tick["x"] for tick in april.day_ticks()] == [70, 140, 210]
+    assert [tick["label"] for tick in april.ticks()] == ["Apr 2025"]
+    year = timeline.Scale(D(2025, 1, 1), D(2025, 12, 31), left=0, right=300)
+    assert year.day_ticks() == []
+    assert [tick["label"] for tick in year.ticks()][:3] == ["Jan 2025", "Feb", "Mar"]
+    decades = timeline.Scale(D(2000, 1, 1), D(2039, 12, 31))
+    assert len(decades.ticks()) <= timeline.MAX_TICKS
+
+
+def test_a_month_dated_label_runs_as_long_as_its_span_holds(war):
+    title = "Russia accuses Ukraine of violating the agreed pause on energy infrastructure"
+    accusation(war, title, war.russia, date=D(2025, 3, 1), date_precision="month")
+    page = timeline.build_timeline(war.conflict, D(2025, 3, 1), D(2025, 3, 31))
+    (mark,) = page["marks"]
+    assert mark.label == title
+    narrow = timeline.build_timeline(war.conflict, D(2025, 3, 25), D(2025, 4, 30))
+    assert narrow["marks"][0].label.endswith("…")
+
+
 def test_proposals_are_bars_over_their_effective_else_proposed_period_else_marks(war):
     scale = timeline.Scale(D(2025, 4, 1), D(2025, 4, 30), left=0, right=300)  # 10 px a day
     cases = {
