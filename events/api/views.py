@@ -48,6 +48,7 @@ from ..suggest import suggest_for_source
 from . import filters
 from . import serializers as event_serializers
 from .exports import ExportMixin, chunks
+from .feeds import FeedMixin
 from .permissions import (
     ReadPublishedWriteWithModelPerms,
     ReadsArticleText,
@@ -64,7 +65,7 @@ ID_PATTERN = "[0-9]{1,18}"
 TOMBSTONE_FILTERS = ("updated_after", "kind", "conflict")
 
 
-class EventViewSetMixin(FieldSelectionMixin, ExportMixin):
+class EventViewSetMixin(FieldSelectionMixin, ExportMixin, FeedMixin):
     """Visibility and the prefetches every event list needs.
 
     Public readers see published records, plus (with updated_after) the records retracted
@@ -73,14 +74,21 @@ class EventViewSetMixin(FieldSelectionMixin, ExportMixin):
     A tombstone reveals nothing of what was retracted: it is selected by updated_after, kind
     (a kind's endpoint is its own kind) and conflict only, whatever the other filters say,
     and comes after the published rows, ordered by (updated_at, id), whatever the ordering.
+
+    An action marked ``published_only`` (the feeds) shows published records, whoever asks,
+    and no tombstone.
     """
 
     related: tuple[str, ...] = ()
     prefetched: tuple = ()
     # Ids within the database's range only: others are 404 before any query.
     lookup_value_regex = ID_PATTERN
+    # Set by an action (``@action(published_only=True)``).
+    published_only = False
 
     def _sees_unpublished(self) -> bool:
+        if self.published_only:
+            return False
         return sees_unpublished(self.request.user, self.queryset.model)
 
     def get_queryset(self):
@@ -106,7 +114,7 @@ class EventViewSetMixin(FieldSelectionMixin, ExportMixin):
         if self._sees_unpublished():
             return queryset
         visible = [Event.Status.PUBLISHED]
-        if self.request.query_params.get("updated_after"):
+        if self.request.query_params.get("updated_after") and not self.published_only:
             visible.append(Event.Status.RETRACTED)
         return queryset.filter(editorial_status__in=visible)
 
@@ -122,7 +130,7 @@ class EventViewSetMixin(FieldSelectionMixin, ExportMixin):
             return queryset
         rows = filterset.qs
         values = filterset.form.cleaned_data
-        if values.get("updated_after") is None:
+        if values.get("updated_after") is None or self.published_only:
             return rows
         tombstones = queryset.filter(editorial_status=Event.Status.RETRACTED)
         for name in TOMBSTONE_FILTERS:
