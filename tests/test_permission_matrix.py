@@ -61,6 +61,7 @@ KIND_ROWS = {
     ("list", "post", "-"): CURATORS_CREATE,
     ("export-csv", "get", "-"): ALL_200,
     ("export-jsonl", "get", "-"): ALL_200,
+    ("feed-atom", "get", "-"): ALL_200,  # published records only, whoever asks
     ("detail", "get", "published"): ALL_200,
     ("detail", "get", "draft"): CURATORS_READ,
     ("detail", "get", "in review"): CURATORS_READ,
@@ -124,6 +125,7 @@ API_MATRIX = {
     ("event-list", "get", "-"): ALL_200,
     ("event-export-csv", "get", "-"): ALL_200,
     ("event-export-jsonl", "get", "-"): ALL_200,
+    ("event-feed-atom", "get", "-"): ALL_200,
     ("event-detail", "get", "published"): ALL_200,
     ("event-detail", "get", "draft"): CURATORS_READ,
     ("event-detail", "get", "in review"): CURATORS_READ,

@@ -3,6 +3,7 @@ every filter, newest first by updated_at, nothing unpublished whoever asks, the 
 parameter checks, validators for readers that poll, and the queries of a page."""
 
 import datetime
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -12,6 +13,7 @@ from django.utils import timezone
 from events.api.feeds import DEFAULT_LIMIT, MAX_LIMIT
 from events.models import Event, Participant, Proposal
 from tests.api.personas import *  # noqa: F403 (the personas: fixtures found by name)
+from tests.api.test_quickstart import BASE, readme_block
 from tests.factories import (
     AccusationFactory,
     ActorFactory,
@@ -270,22 +272,38 @@ def test_accusations_about_the_energy_pause_on_the_timeline(anonymous, demo):
     assert len(titles(anonymous.get(FEED, {"kind": "accusation"}))) == 4
 
 
-def test_accusations_about_the_energy_pause_on_the_accusations(anonymous, demo):
-    response = anonymous.get(f"{API}/accusations/feed.atom", {"proposal": demo.pk})
+ENERGY_PAUSE_ID = "12"  # in the README's examples
+README_EXAMPLES = {
+    "/api/v1/proposals/?scope=energy_infrastructure&fields=id,title": lambda r, pause: (
+        r.json()["results"] == [{"id": pause.pk, "title": pause.title}]
+    ),
+    "/api/v1/events/feed.atom?kind=accusation&thread=12": lambda r, pause: (
+        sorted(titles(r)) == sorted(ENERGY_ACCUSATIONS)
+    ),
+    "/api/v1/accusations/feed.atom?proposal=12": lambda r, pause: (
+        sorted(titles(r)) == sorted(ENERGY_ACCUSATIONS)
+    ),
+    "/api/v1/proposals/feed.atom?proposer=russia&include_affiliates=true": lambda r, pause: (
+        sorted(titles(r)) == ["Proposal: Bilateral talks with Kyiv", "Proposal: Easter truce"]
+    ),
+    "/api/v1/events/feed.atom?conflict=russia-ukraine-war&limit=200": lambda r, pause: (
+        len(titles(r)) == 15
+    ),
+}
 
-    assert set(titles(response)) == ENERGY_ACCUSATIONS
-    assert len(titles(response)) == 2
+
+def test_every_feed_example_of_the_readme_has_an_expectation():
+    urls = re.findall(r"curl '([^']+)'", readme_block("feeds"))
+    assert sorted(url.removeprefix(BASE) for url in urls) == sorted(README_EXAMPLES)
 
 
-def test_everything_russia_proposed(anonymous, demo):
-    response = anonymous.get(
-        f"{API}/proposals/feed.atom", {"proposer": "russia", "include_affiliates": "true"}
-    )
+@pytest.mark.parametrize("path", list(README_EXAMPLES))
+def test_a_feed_example_of_the_readme_answers_its_question(anonymous, demo, path):
+    # The README's id of the energy pause is this database's.
+    response = anonymous.get(path.replace(f"={ENERGY_PAUSE_ID}", f"={demo.pk}"))
 
-    assert sorted(titles(response)) == [
-        "Proposal: Bilateral talks with Kyiv",
-        "Proposal: Easter truce",
-    ]
+    assert response.status_code == 200, response.content[:500]
+    assert README_EXAMPLES[path](response, demo)
 
 
 # --- nothing unpublished -----------------------------------------------------------------------
