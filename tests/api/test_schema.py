@@ -33,6 +33,10 @@ ACTIONS = [
         )
         for extension in ("csv", "jsonl")
     ),
+    *(
+        f"/api/v1/{prefix}/feed.atom"
+        for prefix in ("events", "proposals", "responses", "meetings", "accusations")
+    ),
     "/api/v1/sources/{id}/suggestions/",
 ]
 # The contract's timeline filters, and pagination.
