@@ -5,7 +5,8 @@ data version (lib/dataversion.py: changed by every write), the path, the query s
 ``Accept`` header, and ``Cache-Control: public, max-age=API_CACHE_MAX_AGE``; a conditional GET
 whose ``If-None-Match`` (or else ``If-Modified-Since``) still holds is answered 304 before the
 view runs: no query. A response that has its own ``ETag`` (a record's detail: its version, for
-``If-Match``) keeps it and is answered 304 when that one matches.
+``If-Match``) keeps it and is answered 304 when that one matches. A response that says it is
+``immutable`` (a release's file) keeps its own validators and ``Cache-Control``.
 
 A signed-in reader (a session or a token) sees drafts and its own permissions' rows: its
 responses are ``Cache-Control: private, no-store``. With read replicas, a read within
@@ -68,6 +69,9 @@ class APICacheMiddleware:
         response = self.get_response(request)
         if response.status_code != 200:
             return response
+        if "immutable" in response.get("Cache-Control", ""):
+            # A file that never changes (a release's): its own validators and lifetime.
+            return get_conditional_response(request, etag=response["ETag"], response=response)
         if response.has_header("ETag"):
             # A record's own version: the conditional GET is answered with it.
             own = get_conditional_response(

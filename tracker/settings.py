@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "actors",
     "events",
     "front",
+    "releases",
     "bench",
 ]
 
@@ -279,6 +280,26 @@ CACHES = {
         ),
     }
 }
+# Citable releases (releases/, ``manage.py make_release``): one directory per version under
+# RELEASES_ROOT, written by the command and served by /api/v1/releases/ (not BASE_DIR/releases:
+# that is the app's code). RELEASE_SITE_URL is
+# the site's public address, written into the files (the records' ``url``) and CITATION.cff;
+# RELEASE_AUTHORS lists the authors separated by ";" ("Family, Given" for a person, else the
+# name of an organization).
+RELEASES_ROOT = Path(os.environ.get("RELEASES_ROOT", BASE_DIR / "var" / "releases"))
+RELEASE_SITE_URL = os.environ.get("RELEASE_SITE_URL", "http://localhost:8000").rstrip("/")
+if not re.fullmatch(r"https?://[^/?#\s]+(/[^?#\s]*)?", RELEASE_SITE_URL):
+    raise ImproperlyConfigured(
+        f"RELEASE_SITE_URL must be an address such as https://example.org, not {RELEASE_SITE_URL!r}"
+    )
+RELEASE_TITLE = os.environ.get("RELEASE_TITLE", "Ceasefire tracker: ceasefire and diplomacy events")
+RELEASE_AUTHORS = [
+    name.strip()
+    for name in os.environ.get("RELEASE_AUTHORS", "Ceasefire tracker editors").split(";")
+    if name.strip()
+]
+RELEASE_REPOSITORY_URL = os.environ.get("RELEASE_REPOSITORY_URL", "")
+
 # Anonymous API reads: Cache-Control: public, max-age=API_CACHE_MAX_AGE (seconds), with ETag
 # and Last-Modified (lib/httpcache.py). Paths under API_CACHE_PREFIX only.
 API_CACHE_MAX_AGE = envint("API_CACHE_MAX_AGE", "60")

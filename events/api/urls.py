@@ -3,6 +3,7 @@
 from rest_framework.routers import DefaultRouter
 
 from actors.api.views import ActorViewSet, AffiliationViewSet
+from releases.api import ReleaseViewSet
 
 from . import tables, views
 
@@ -31,5 +32,6 @@ router.register("accusations", views.AccusationViewSet, basename="accusation")
 router.register("participants", tables.ParticipantViewSet, basename="participant")
 router.register("citations", tables.CitationViewSet, basename="citation")
 router.register("locations", tables.LocationViewSet, basename="location")
+router.register("releases", ReleaseViewSet, basename="release")
 
 urlpatterns = router.urls
