@@ -57,5 +57,14 @@ def no_rate_limits(settings):
     settings.AXES_ENABLED = False
 
 
+@pytest.fixture(autouse=True)
+def releases_root(settings, tmp_path):
+    """Releases (``make_release``, /api/v1/releases/) are written and read under a directory of
+    the test's own, never the project's; the files' addresses are the test client's."""
+    settings.RELEASES_ROOT = tmp_path / "releases"
+    settings.RELEASE_SITE_URL = "http://testserver"
+    return settings.RELEASES_ROOT
+
+
 # Data migrations' tests (tests/migrator.py): ``migrator.before(...)`` / ``migrator.after(...)``.
 from tests.migrator import migrator  # noqa: E402, F401

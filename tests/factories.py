@@ -1,10 +1,13 @@
 """factory_boy factories for every curated model."""
 
 import datetime
+import hashlib
 
 import factory
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from actors.models import Actor, ActorAlias, Affiliation
 from events.models import (
@@ -19,6 +22,7 @@ from events.models import (
     Source,
     ViolationAccusation,
 )
+from releases.models import Release
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -168,3 +172,32 @@ class PublicSourceFactory(SourceFactory):
                 event=ProposalFactory(editorial_status=extracted or Event.Status.PUBLISHED),
                 quote=source.body[:12] or "30-day truce",
             )
+
+
+def release_with_files(version: str = "2026.1", files: dict | None = None, previous=None):
+    """A release row and its directory holding ``files`` (name → bytes), as make_release
+    leaves them, without reading any data (the API's tests)."""
+    files = files if files is not None else {"CITATION.cff": b"cff-version: 1.2.0\n"}
+    directory = settings.RELEASES_ROOT / version
+    directory.mkdir(parents=True)
+    entries = []
+    for name, content in files.items():
+        (directory / name).write_bytes(content)
+        entries.append(
+            {"name": name, "bytes": len(content), "sha256": hashlib.sha256(content).hexdigest()}
+        )
+    manifest = {
+        "version": version,
+        "previous": previous.version if previous else None,
+        "citation": f"Editors (2026). Data (Version {version}) [Data set].",
+        "mapping_version": "3",
+        "counts": {"events": 0},
+        "files": entries,
+    }
+    return Release.objects.create(
+        version=version,
+        created_at=timezone.now(),
+        previous=previous,
+        manifest=manifest,
+        files=entries,
+    )
