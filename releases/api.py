@@ -24,6 +24,7 @@ from rest_framework.exceptions import APIException, NotFound
 from rest_framework.renderers import JSONRenderer
 
 from events.api.exports import JSONErrorsOnly
+from lib.selection import FieldSelectionMixin
 
 from .models import VERSION_PATTERN, Release
 
@@ -93,7 +94,7 @@ class ReleaseSerializer(serializers.ModelSerializer):
         return ReleaseFileSerializer(release.files, many=True, context=context).data
 
 
-class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
+class ReleaseViewSet(FieldSelectionMixin, viewsets.ReadOnlyModelViewSet):
     """Citable releases of the published data, newest first: each with its counts, its files
     (name, bytes, sha256, address) and how to cite it."""
 
@@ -101,7 +102,6 @@ class ReleaseViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ReleaseSerializer
     lookup_field = "version"
     lookup_value_regex = VERSION_PATTERN
-    filter_backends = []
 
     @extend_schema(
         request=None,
