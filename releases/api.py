@@ -8,6 +8,7 @@ never change, so their ``ETag`` is their sha256 and they may be cached for a yea
 
 import logging
 
+import django_filters
 from django.http import FileResponse
 from django.urls import reverse
 from django.utils.http import http_date, quote_etag
@@ -94,16 +95,27 @@ class ReleaseSerializer(serializers.ModelSerializer):
         return ReleaseFileSerializer(release.files, many=True, context=context).data
 
 
+class ReleaseFilterSet(django_filters.FilterSet):
+    """No filter: the releases are few, newest first. (A FilterSet all the same, as every list
+    of the API has one: its parameters are checked against it.)"""
+
+    class Meta:
+        model = Release
+        fields: list[str] = []
+
+
 class ReleaseViewSet(FieldSelectionMixin, viewsets.ReadOnlyModelViewSet):
     """Citable releases of the published data, newest first: each with its counts, its files
     (name, bytes, sha256, address) and how to cite it."""
 
     queryset = Release.objects.select_related("previous")
     serializer_class = ReleaseSerializer
+    filterset_class = ReleaseFilterSet
     lookup_field = "version"
     lookup_value_regex = VERSION_PATTERN
 
     @extend_schema(
+        operation_id="releases_file_retrieve",
         request=None,
         parameters=[
             OpenApiParameter("name", str, OpenApiParameter.PATH, pattern=FILE_NAME_PATTERN)

@@ -133,6 +133,10 @@ API_MATRIX = {
     ("conflict-counts", "get", "-"): ALL_200,
     ("conflict-timeline", "get", "-"): ALL_200,  # a public page (front/), published records
     ("conflict-accusation-matrix", "get", "-"): ALL_200,
+    # Releases: published data only, made by a command; read-only for everyone.
+    ("release-list", "get", "-"): ALL_200,
+    ("release-detail", "get", "-"): ALL_200,
+    ("release-file", "get", "-"): ALL_200,
     **{
         (f"{basename}-{route}", method, state): cells
         for basenames, rows in (
@@ -234,6 +238,10 @@ def api_kwargs(name: str, state: str, world: World) -> dict:
         return {"slug": factories.ConflictFactory(name="Unused conflict").slug}
     if basename == "affiliation":
         return {"pk": factories.AffiliationFactory().pk}
+    if basename == "release":
+        release = factories.release_with_files("2026.1")
+        kwargs = {"version": release.version}
+        return {**kwargs, "name": "CITATION.cff"} if name == "release-file" else kwargs
     if basename == "source":
         source = factories.SourceFactory()
         if state != "-":

@@ -123,6 +123,7 @@ A_FIELD = {
     "participants": "event",
     "citations": "event",
     "locations": "event",
+    "releases": "version",
 }
 
 

@@ -38,6 +38,7 @@ ACTIONS = [
         for prefix in ("events", "proposals", "responses", "meetings", "accusations")
     ),
     "/api/v1/sources/{id}/suggestions/",
+    "/api/v1/releases/{version}/{name}",
 ]
 # The contract's timeline filters, and pagination.
 TIMELINE_FILTERS = CONTRACT_FILTERS | {"page", "page_size"}

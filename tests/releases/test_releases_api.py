@@ -241,3 +241,17 @@ def test_fields_selects_what_each_release_shows(anonymous, releases):
         {"version": "2026.2", "previous": "2026.1"},
         {"version": "2026.1", "previous": None},
     ]
+
+
+def test_the_schema_documents_the_releases_and_their_files(anonymous):
+    schema = anonymous.get("/api/schema/", {"format": "json"}).json()
+
+    listed = schema["paths"]["/api/v1/releases/"]["get"]
+    assert listed["operationId"] == "releases_list"
+    file = schema["paths"]["/api/v1/releases/{version}/{name}"]["get"]
+    assert {"200", "404", "409"} <= set(file["responses"])
+    parameters = {p["name"]: p["schema"] for p in file["parameters"]}
+    assert parameters["version"]["pattern"] == r"^[0-9]{4}\.[1-9][0-9]*$"
+    release = schema["components"]["schemas"]["Release"]["properties"]
+    assert release["files"]["items"]["$ref"].endswith("/ReleaseFile")
+    assert release["counts"]["additionalProperties"] == {"type": "integer"}
