@@ -17,10 +17,13 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 # The code stays owned by root (read-only for the app); only the static files directory, which
-# collectstatic fills at start-up, belongs to the unprivileged user.
+# collectstatic fills at start-up, and the releases' directory (RELEASES_ROOT, which
+# `manage.py make_release` writes; compose mounts a named volume there, which starts with this
+# owner) belong to the unprivileged user.
 RUN useradd --create-home --uid 10001 app
 COPY . .
-RUN mkdir -p /app/staticfiles && chown app:app /app/staticfiles
+RUN mkdir -p /app/staticfiles /app/var/releases \
+    && chown app:app /app/staticfiles /app/var /app/var/releases
 USER app
 
 EXPOSE 8000

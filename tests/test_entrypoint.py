@@ -350,3 +350,22 @@ def test_compose_scale_profile_reads_from_a_streaming_replica_behind_a_proxy():
     assert "8080:80" in proxy["ports"]
     config = next(v for v in proxy["volumes"] if v.startswith("./docker/")).split(":")[0]
     assert re.search(r"upstream \w+ \{[^}]*server web-read:8000", (ROOT / config).read_text())
+
+
+def test_releases_live_in_a_named_volume_the_app_user_owns():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    web, web_read = compose["services"]["web"], compose["services"]["web-read"]
+    root = web["environment"]["RELEASES_ROOT"]
+
+    # Written by `make_release` in web, kept across rebuilds, read by the read-only webs.
+    assert f"releases:{root}" in web["volumes"]
+    assert "releases" in compose["volumes"]
+    assert web_read["environment"]["RELEASES_ROOT"] == root
+    assert f"releases:{root}:ro" in web_read["volumes"]
+
+    # A new named volume takes the owner of the image's directory: the unprivileged user.
+    instructions = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    made = re.search(r"RUN mkdir -p ([^&]*)&& chown app:app (.*)", instructions)
+    assert made and root in made.group(1).split() and root in made.group(2).split()
+    # Releases made on a developer's machine stay out of the image.
+    assert "var" in (ROOT / ".dockerignore").read_text().split()
