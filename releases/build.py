@@ -89,12 +89,9 @@ def public_export(route: str) -> Iterator[bytes]:
     """
     path = reverse(route)
     match = resolve(path)
+    anonymous = {"authentication_classes": [], "permission_classes": [AllowAny]}
     view = match.func.cls.as_view(
-        match.func.actions,
-        **match.func.initkwargs,
-        authentication_classes=[],
-        permission_classes=[AllowAny],
-        throttle_classes=[],
+        match.func.actions, **{**match.func.initkwargs, **anonymous, "throttle_classes": []}
     )
     request = APIRequestFactory().get(path)
     # Absolute URLs come from the site's public address rather than a request's host header

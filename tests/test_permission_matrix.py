@@ -472,6 +472,12 @@ ADMIN_MATRIX = {
     ("events_event_delete", "get", "draft"): REVIEWERS_PAGE,
     ("events_event_delete", "get", "published"): NO_PAGE,
     ("events_event_changelist", "publish", "in review"): REVIEWERS_STEP,
+    # Releases: made by a command, shown read-only (to superusers: no group has them).
+    ("releases_release_changelist", "get", "-"): SUPERUSER_ONLY,
+    ("releases_release_change", "get", "-"): SUPERUSER_ONLY,
+    ("releases_release_history", "get", "-"): SUPERUSER_ONLY,
+    ("releases_release_add", "get", "-"): NO_PAGE,
+    ("releases_release_delete", "get", "-"): NO_PAGE,
     **{
         (f"{prefix}_{page}", method, state): cells
         for prefixes, pages in (
@@ -537,6 +543,7 @@ def admin_record(prefix: str, state: str, world: World):
         "actors_affiliation": factories.AffiliationFactory,
         "events_conflict": lambda: factories.ConflictFactory(name="Unused conflict"),
         "events_source": factories.SourceFactory,
+        "releases_release": factories.release_with_files,
         "auth_user": lambda: world.other,
         "auth_group": lambda: Group.objects.get(name="Editors"),
         "axes_accessattempt": lambda: AccessAttempt.objects.create(

@@ -169,6 +169,35 @@ def test_records_link_to_the_site_address(data, settings):
     assert row["url"].startswith("https://ceasefires.example.org/api/v1/")
 
 
+def test_a_release_is_made_when_reading_the_api_needs_a_token(data, settings):
+    settings.API_READ_REQUIRES_TOKEN = True
+
+    release, _ = make("2026.1")
+
+    # Still the public rows: published only.
+    assert release.manifest["counts"]["events"] == 4
+    assert HIDDEN not in unzipped(release, "events.jsonl.gz")
+
+
+def test_a_release_is_not_throttled_as_an_anonymous_reader(data, settings):
+    settings.API_THROTTLE_RATES = {"anon": (1, 60), "user": (1, 60)}
+
+    release, _ = make("2026.1")
+
+    assert release.manifest["counts"]["locations"] == 4
+
+
+def test_a_release_of_nothing_published_has_headers_and_zero_counts(db):
+    ProposalFactory(title=f"{HIDDEN} draft")
+
+    release, _ = make("2026.1")
+
+    assert set(release.manifest["counts"].values()) == {0}
+    assert unzipped(release, "events.jsonl.gz") == ""
+    header, *rows = csv_rows(unzipped(release, "events.csv.gz"))
+    assert "id" in header and rows == []
+
+
 # --- the changelog -----------------------------------------------------------------------------
 
 

@@ -255,3 +255,21 @@ def test_the_schema_documents_the_releases_and_their_files(anonymous):
     release = schema["components"]["schemas"]["Release"]["properties"]
     assert release["files"]["items"]["$ref"].endswith("/ReleaseFile")
     assert release["counts"]["additionalProperties"] == {"type": "integer"}
+
+
+def test_fields_selects_what_a_release_shows(anonymous, releases):
+    response = anonymous.get("/api/v1/releases/2026.1/", {"fields": "version,counts"})
+
+    assert response.json() == {"version": "2026.1", "counts": {"events": 0}}
+
+
+def test_the_list_is_a_csv_too(anonymous, releases):
+    response = anonymous.get("/api/v1/releases/", {"format": "csv", "fields": "version,previous"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.content.decode().splitlines() == [
+        "version,previous",
+        "2026.2,2026.1",
+        "2026.1,",
+    ]
