@@ -301,8 +301,14 @@ def make_release(version: str, log: Callable[[str], None] | None = None) -> Rele
             manifest = write_files(building, version, previous, log)
         building.chmod(0o755)
         sync_directory(building)
-        # Renaming onto a directory that appeared meanwhile fails unless it is empty.
-        os.rename(building, final)
+        try:
+            # Renaming onto a directory that appeared meanwhile fails unless it is empty.
+            os.rename(building, final)
+        except OSError as error:
+            raise ReleaseError(
+                f"{final} appeared while the release was made (another make_release?); it is "
+                f"left as it is: {error}"
+            ) from error
         placed = True
         sync_directory(root)
         with transaction.atomic():

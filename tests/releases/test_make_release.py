@@ -319,6 +319,25 @@ def test_an_existing_directory_without_a_release_is_never_written(data, releases
     assert sorted(p.name for p in releases_root.iterdir()) == ["2026.1"]  # no temporary dir
 
 
+def test_a_directory_made_meanwhile_is_left_as_it_is(data, releases_root, monkeypatch):
+    real = build.public_export
+
+    def another_make_release(route):
+        if route == "location-export-csv":
+            (releases_root / "2026.1").mkdir()
+            (releases_root / "2026.1" / "manifest.json").write_text("theirs")
+        return real(route)
+
+    monkeypatch.setattr(build, "public_export", another_make_release)
+
+    with pytest.raises(CommandError, match="appeared while the release was made"):
+        make("2026.1")
+
+    assert [p.name for p in releases_root.iterdir()] == ["2026.1"]  # no temporary directory
+    assert (releases_root / "2026.1" / "manifest.json").read_text() == "theirs"
+    assert not Release.objects.exists()
+
+
 # --- failures leave nothing ----------------------------------------------------------------------
 
 
