@@ -29,9 +29,11 @@ def public(view):
 
 
 def api_list(path: str, **params) -> str:
-    """The URL of an API list with these filters (empty values left out)."""
+    """The URL of an API list (or of a file named like one: ``events/feed.atom``, no trailing
+    slash) with these filters, empty values left out."""
     query = urlencode({key: value for key, value in params.items() if value not in ("", None)})
-    return f"/api/v1/{path}/" + (f"?{query}" if query else "")
+    url = f"/api/v1/{path}" if "." in path else f"/api/v1/{path}/"
+    return url + (f"?{query}" if query else "")
 
 
 @public
@@ -62,6 +64,7 @@ def conflict_detail(request, slug):
         "total": sum(by_kind.values()),
         "events_url": api_list("events", conflict=conflict.slug),
         "csv_url": api_list("events", conflict=conflict.slug, format="csv"),
+        "feed_url": api_list("events/feed.atom", conflict=conflict.slug),
         "charts": conflict_charts(conflict, request.GET),
     }
     return render(request, "front/conflict_detail.html", context, status=context["charts"].status)

@@ -1,5 +1,7 @@
 """The public conflict pages: published events only, links to the API's filtered lists."""
 
+import re
+
 import pytest
 
 from events.models import Conflict, ConflictParty, Event
@@ -90,3 +92,23 @@ def test_the_pages_query_a_constant_number_of_times(client, conflict, django_ass
     with django_assert_num_queries(5):
         client.get("/conflicts/russia-ukraine/")
     assert Conflict.objects.count() == 6
+
+
+def test_its_feed_link_subscribes_to_the_conflicts_published_events(client, conflict):
+    ConflictFactory(name="Other war", slug="other-war")
+    ProposalFactory(conflict=Conflict.objects.get(slug="other-war"), editorial_status="published")
+    page = client.get("/conflicts/russia-ukraine/")
+    feed_url = page.context["feed_url"]
+    assert feed_url == "/api/v1/events/feed.atom?conflict=russia-ukraine"
+    body = page.content.decode()
+    assert f'<a href="{feed_url}">Atom feed</a>' in body
+    feed = client.get(feed_url)
+    assert feed["Content-Type"].startswith("application/atom+xml")
+    titles = re.findall(r"<entry><title>([^<]*)</title>", feed.content.decode())
+    assert sorted(titles) == ["Proposal: Easter truce", "Violation accusation: Strikes on Kherson"]
+
+
+def test_every_page_links_the_releases(client, conflict):
+    for url in ("/conflicts/", "/conflicts/russia-ukraine/"):
+        assert b'<a href="/api/v1/releases/">Releases</a>' in client.get(url).content, url
+    assert client.get("/api/v1/releases/").status_code == 200
