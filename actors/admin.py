@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 
 from lib.admin import CuratedAdmin, merge_selected
+from lib.admin_search import IndexedSearchMixin
 from lib.pickers import PickersMixin
 
 from . import services
@@ -67,10 +68,12 @@ class AffiliationInline(PickersMixin, admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(ActorAutocompleteMixin, CuratedAdmin):
+class ActorAdmin(IndexedSearchMixin, ActorAutocompleteMixin, CuratedAdmin):
     list_display = ["name", "slug", "kind", "country", "wikidata_id", "alias_names"]
     list_filter = ["kind"]
-    search_fields = ["name", "slug", "aliases__name", "wikidata_id"]
+    # Each column has a trigram index (migration 0005); lib/admin_search.py reads them
+    # without a join. A Wikidata ID is matched whole.
+    search_fields = ["name", "slug", "aliases__name", "=wikidata_id"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["old_slugs"]
     inlines = [ActorAliasInline, AffiliationInline]
