@@ -1,4 +1,4 @@
-"""A paginator for big admin lists that does not count every row of a table."""
+"""A paginator for big admin lists that never counts every row of a big table."""
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -7,23 +7,36 @@ from django.utils.functional import cached_property
 
 
 class EstimatedCountPaginator(Paginator):
-    """Counts exactly unless the list is a whole, large PostgreSQL table.
+    """Counts up to a threshold, estimates a whole large PostgreSQL table.
 
     An unfiltered changelist would otherwise run ``SELECT COUNT(*)`` over the table on every
     page view; PostgreSQL's planner statistics (``pg_class.reltuples``) give the size for free.
-    Filtered lists are counted exactly: their counts are what editors read.
+    A filtered or searched list is counted up to ``ADMIN_ESTIMATED_COUNT_THRESHOLD`` rows
+    (``SELECT COUNT(*) FROM (… LIMIT threshold + 1)``): below it the count is exact, beyond it
+    ``count_is_lower_bound`` is set and the lists read "more than <threshold>"
+    (templates/admin/pagination.html, search_form.html, actions.html); the pages reach the
+    first threshold + 1 rows.
     """
+
+    count_is_lower_bound = False
+
+    @property
+    def threshold(self) -> int:
+        return getattr(settings, "ADMIN_ESTIMATED_COUNT_THRESHOLD", 10_000)
 
     @cached_property
     def count(self) -> int:
         queryset = self.object_list
         query = getattr(queryset, "query", None)
-        if query is not None and not query.where:
+        if query is None:
+            return super().count
+        if not query.where:
             estimate = self._estimate(queryset)
-            threshold = getattr(settings, "ADMIN_ESTIMATED_COUNT_THRESHOLD", 10_000)
-            if estimate is not None and estimate >= threshold:
+            if estimate is not None and estimate >= self.threshold:
                 return estimate
-        return super().count
+        counted = queryset.order_by()[: self.threshold + 1].count()
+        self.count_is_lower_bound = counted > self.threshold
+        return counted
 
     @staticmethod
     def _estimate(queryset) -> int | None:
