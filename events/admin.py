@@ -24,6 +24,7 @@ from django.utils.safestring import mark_safe
 
 from actors.pickers import ACTOR_PICKER
 from lib.admin import CuratedAdmin, VersionedForm, merge_selected
+from lib.admin_filters import year_filter
 from lib.admin_search import IndexedSearchMixin
 from lib.ids import as_id
 from lib.inlines import KnownRowsForm, KnownRowsFormSet, KnownRowsInline
@@ -173,11 +174,10 @@ class SourceAdmin(IndexedSearchMixin, SuggestionsAdminMixin, PickersMixin, Curat
     form = SourceForm
     list_display = ["title", "outlet", "published_at", "language", "url"]
     list_select_related = ["outlet"]
-    list_filter = ["language", "outlet"]
+    list_filter = ["language", "outlet", year_filter("published_at", "events.Source")]
     # A merged duplicate's URL finds the source it was merged into. Each column has a trigram
     # index (migration 0021); lib/admin_search.py reads them without a join.
     search_fields = ["title", "url", "merged__url"]
-    date_hierarchy = "published_at"
     autocomplete_fields = ["outlet"]
     pickers = (ACTOR_PICKER,)
     readonly_fields = ["events_citing", "merged_duplicates"]
@@ -595,19 +595,22 @@ STEP_LABELS = {
 SAVE_AND_SUBMIT = WorkflowButton("_save_and_submit", "1", "Save and submit")
 
 
+# The year of an event's date, from the dates' index (the date hierarchy would scan the list).
+EVENT_YEAR = year_filter("date", "events.Event")
+
+
 class EventAdminBase(IndexedSearchMixin, PickersMixin, CuratedAdmin):
     """What every kind's admin shares: status workflow, article beside the form, inlines."""
 
     form = EventForm
     inlines = [ParticipantInline, CitationInline, LocationInline]
     list_display = ["title", "date_display", "conflict", "participant_summary", "editorial_status"]
-    list_filter = ["conflict", "editorial_status", "date"]
+    list_filter = ["conflict", "editorial_status", "date", EVENT_YEAR]
     list_select_related = ["conflict"]
     # The event's search document (events/search.py: title, summary, quotes, the names and
     # aliases of its participants and of a response's responder), one column with a trigram
     # index (migration 0021): no join, whatever the kind.
     search_fields = ["search_document"]
-    date_hierarchy = "date"
     autocomplete_fields = ["conflict"]
     readonly_fields = ["editorial_status"]
     show_full_result_count = False
@@ -919,6 +922,7 @@ class ProposalAdmin(ProposalAutocompleteMixin, EventAdminBase):
         "arrangement",
         "outcome",
         "date",
+        EVENT_YEAR,
     ]
     autocomplete_fields = ["conflict", "extends", "counters", "replaces", "ended_by"]
     # One click for a kind, instead of opening a list and choosing in it.
@@ -965,7 +969,7 @@ class ResponseAdmin(EventAdminBase):
     # The responder is the response's own field.
     inlines = [CitationInline, LocationInline]
     list_display = [*EventAdminBase.list_display[:-1], "responder", "stance", "editorial_status"]
-    list_filter = ["conflict", "editorial_status", "stance", "date"]
+    list_filter = ["conflict", "editorial_status", "stance", "date", EVENT_YEAR]
     list_select_related = ["conflict", "responder", "proposal"]
     autocomplete_fields = ["conflict", "proposal", "responder"]
     kind_fieldsets = [("Response", {"fields": ["proposal", "responder", "stance", "conditions"]})]
@@ -979,7 +983,7 @@ class MeetingAdmin(EventAdminBase):
         "venue",
         "editorial_status",
     ]
-    list_filter = ["conflict", "editorial_status", "meeting_format", "date"]
+    list_filter = ["conflict", "editorial_status", "meeting_format", "date", EVENT_YEAR]
     autocomplete_fields = ["conflict", "produced", "discussed"]
     kind_fieldsets = [
         (
@@ -1005,7 +1009,7 @@ class ViolationAccusationAdmin(EventAdminBase):
         "verification",
         "editorial_status",
     ]
-    list_filter = ["conflict", "editorial_status", "verification", "date"]
+    list_filter = ["conflict", "editorial_status", "verification", "date", EVENT_YEAR]
     list_select_related = ["conflict", "proposal"]
     autocomplete_fields = ["conflict", "proposal"]
     kind_fieldsets = [
@@ -1029,7 +1033,14 @@ class EventAdmin(EventAdminBase):
         "editorial_status",
     ]
     list_display_links = None
-    list_filter = ["kind", "conflict", "editorial_status", "as_proposal__outcome", "date"]
+    list_filter = [
+        "kind",
+        "conflict",
+        "editorial_status",
+        "as_proposal__outcome",
+        "date",
+        EVENT_YEAR,
+    ]
     inlines = []
     actions = EventAdminBase.actions
 

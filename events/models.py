@@ -216,6 +216,10 @@ class Source(ConstraintErrorsOnFieldsMixin, models.Model):
     class Meta:
         ordering = ["-published_at", "title"]
         permissions = [("view_source_body", "Can read the full text of sources")]
+        indexes = [
+            # The sources' list in its order, and the ends of its year filter.
+            models.Index(fields=["-published_at", "title"], name="source_published_at"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["url"],

@@ -50,7 +50,7 @@ def test_changelist_queries_do_not_grow_with_rows(reviewer_client, model):
     make_rows(FACTORIES[model], 20)
     many, queries = count_queries(reviewer_client, url)
     # Session, user, permissions, the count, the page, the prefetched participants with their
-    # actors, the conflict filter's choices and the date hierarchy: fixed, whatever the rows.
+    # actors, the conflict filter's choices and the year filter's range: fixed, whatever the rows.
     assert many == one, [q["sql"] for q in queries]
 
 
