@@ -115,6 +115,12 @@ def test_a_search_of_short_words_only_is_refused_with_a_message(reviewer_client)
     assert "at least one word of 3 or more characters" in response.content.decode()
 
 
+def test_a_word_of_3_characters_is_searched_alone(reviewer_client):
+    ufa = ProposalFactory(title="Truce talks in Ufa")
+    ProposalFactory(title="Truce talks in Geneva")
+    assert event_ids(reviewer_client, "proposal", "UFA") == {ufa.pk}
+
+
 def test_a_short_word_beside_a_longer_one_narrows_the_search(reviewer_client):
     un = ProposalFactory(title="UN truce near Corvik")
     ProposalFactory(title="EU truce near Corvik")
