@@ -7,6 +7,13 @@ dropdown as in the value already chosen, and the dropdown lists the proposals of
 chosen in the form first. ``static/events/proposal_pickers.js`` sends that conflict along with
 each autocomplete request.
 
+A term typed finds the proposals whose title contains each of its words (ignoring case):
+the exact title first,
+then titles starting with it, then the others, each newest first. On PostgreSQL the trigram
+index ``event_proposal_title_trgm`` finds them and only the matches are ranked; without a
+term the newest are read in date order from the dates' indexes. Each page reads one option
+past it instead of counting (``lib/pickers.py``).
+
 ``ProposalAutocompleteMixin`` goes on ProposalAdmin (it serves the options); the admins whose
 forms have proposal pickers list ``PROPOSAL_PICKER`` in their ``pickers`` (``lib/pickers.py``).
 """
@@ -16,7 +23,10 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from lib.ids import as_id
 from lib.pickers import Picker, PickerUrlsMixin, PickerView
 
-from .models import Proposal
+from .models import Event, Proposal
+
+# How well a title matches the term, best first.
+EXACT, PREFIX, SUBSTRING = range(3)
 
 
 def proposal_label(proposal: Proposal) -> str:
@@ -37,34 +47,62 @@ PROPOSAL_PICKER = Picker(
 )
 
 
-def conflict_first(proposals: QuerySet, conflict_id: int | None) -> QuerySet:
-    """``proposals`` newest first, those of ``conflict_id`` (when given) before the others."""
-    # The labels read each proposal's conflict: joined instead of a query per option. The
-    # admin's participant prefetch serves its changelist, not the labels.
-    proposals = proposals.select_related("conflict").prefetch_related(None)
-    if conflict_id is None:
+def matching(proposals: QuerySet, term: str) -> QuerySet:
+    """``proposals`` whose title contains each word of ``term`` (ignoring case), as the
+    admin's search matches: the title that is the term (outer spaces aside) first, then those
+    starting with it, then the others; newest first within each. Without a term, all of them
+    newest first."""
+    # The kind is implied by the model; said again, it lets PostgreSQL use the indexes kept
+    # for the proposals' rows only.
+    proposals = proposals.filter(kind=Event.Kind.PROPOSAL)
+    term = term.strip()
+    if not term:
         return proposals.order_by("-date", "-pk")
+    for word in term.split():
+        proposals = proposals.filter(title__icontains=word)
     return proposals.alias(
-        other_conflict=Case(
-            When(conflict_id=conflict_id, then=Value(0)),
-            default=Value(1),
+        title_match=Case(
+            When(title__iexact=term, then=Value(EXACT)),
+            When(title__istartswith=term, then=Value(PREFIX)),
+            default=Value(SUBSTRING),
             output_field=IntegerField(),
         )
-    ).order_by("other_conflict", "-date", "-pk")
+    ).order_by("title_match", "-date", "-pk")
+
+
+def conflict_first(proposals: QuerySet, conflict_id: int | None) -> list[QuerySet]:
+    """``proposals`` (ordered) in tiers: those of ``conflict_id`` (when given), then the others.
+
+    Each tier keeps the order and is read from its own index, where one ordering by
+    "conflict first" would sort every row."""
+    if conflict_id is None:
+        return [proposals]
+    return [proposals.filter(conflict_id=conflict_id), proposals.exclude(conflict_id=conflict_id)]
 
 
 class ProposalAutocompleteView(PickerView):
-    """The pickers' options: Django's autocomplete with conflict-first order and labels.
+    """The pickers' options: matched and ranked as above, conflict first, labelled.
 
     Takes Django's parameters (``app_label``, ``model_name``, ``field_name``, ``term``,
     ``page``) and ``conflict``, the id of the conflict chosen in the form; an id that is not
-    one is ignored.
+    one is ignored. The proposals are those of ProposalAdmin's queryset within the link
+    field's ``limit_choices_to``, as Django's autocomplete offers; the term is matched against
+    titles only (what the options read), not the admin's search fields.
     """
 
     picker = PROPOSAL_PICKER
 
     def get_queryset(self):
-        return conflict_first(super().get_queryset(), as_id(self.request.GET.get("conflict")))
+        proposals = self.model_admin.get_queryset(self.request).complex_filter(
+            self.source_field.get_limit_choices_to()
+        )
+        # The labels read each proposal's conflict: joined instead of a query per option. The
+        # admin's participant prefetch serves its changelist, not the labels.
+        proposals = proposals.select_related("conflict").prefetch_related(None)
+        return matching(proposals, self.term)
+
+    def tiers(self, queryset):
+        return conflict_first(queryset, as_id(self.request.GET.get("conflict")))
 
 
 class ProposalAutocompleteMixin(PickerUrlsMixin):

@@ -1,8 +1,17 @@
-"""A paginator for big admin lists that never counts every row of a big table."""
+"""Paging big admin lists without counting every row of a big table.
+
+- ``EstimatedCountPaginator``: the changelists' paginator, with the planner's estimate for a
+  whole large table and a count bounded by a threshold for a filtered or searched one;
+- ``peek_page``: a page of a list read in tiers (each an ordered queryset), one row past the
+  page telling whether there is a next one: no count at all (the admin's pickers).
+"""
+
+from collections.abc import Sequence
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db import connections
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 
@@ -51,3 +60,40 @@ class EstimatedCountPaginator(Paginator):
             row = cursor.fetchone()
         # reltuples is -1 for a table never analyzed: then count.
         return row[0] if row and row[0] >= 0 else None
+
+
+# The deepest row a page may start at: a page number past it is refused (as a page past the
+# end), instead of an OFFSET the database cannot take.
+MAX_PEEK_OFFSET = 100_000
+
+
+def peek_page(tiers: Sequence[QuerySet], number: int, size: int) -> tuple[list, bool]:
+    """Rows ``(number - 1) * size`` to ``number * size`` of the tiers read one after the other,
+    and whether more rows follow.
+
+    Each tier is an ordered queryset; a page reads ``size + 1`` rows (the extra one only says
+    there is more), from the first tier and, when it runs out, from the next ones: one query
+    for a page within a tier, one more for each tier it reaches. A page starting past the end of
+    a tier (not the first page) reads the ids of that tier's rows up to the page to know where
+    the next tier starts: never a count of the whole list. A page past the end other than the
+    first raises ``EmptyPage``.
+    """
+    offset = (number - 1) * size
+    if number < 1 or offset > MAX_PEEK_OFFSET:
+        raise EmptyPage("That page contains no results")
+    wanted = size + 1
+    rows: list = []
+    for tier in tiers:
+        found = list(tier[offset : offset + wanted - len(rows)])
+        rows += found
+        if len(rows) == wanted:
+            break
+        if found or offset == 0:
+            # The page started in this tier: the next one is read from its start.
+            offset = 0
+        else:
+            # The page starts past this tier's end: by as many rows as the tier lacks.
+            offset -= len(tier.values_list("pk", flat=True)[:offset])
+    if not rows and number > 1:
+        raise EmptyPage("That page contains no results")
+    return rows[:size], len(rows) > size

@@ -10,6 +10,11 @@ ranked and labelled for that model) and the same label on the value already chos
   model's admin;
 - ``PickersMixin`` on an admin or inline uses the pickers for its autocomplete fields.
 
+A picker's page of options never counts the records: it reads one option past the page to
+say whether there are more (``lib.paginators.peek_page``), from the view's ``tiers`` of
+options (one ordered queryset unless the view splits them, as the proposal pickers do for the
+form's conflict).
+
 The events' proposal pickers (``events/pickers.py``) and the actor pickers
 (``actors/pickers.py``) are built from these.
 """
@@ -22,8 +27,13 @@ from django import forms
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import EmptyPage
 from django.db import models
+from django.db.models import QuerySet
+from django.http import Http404
 from django.urls import path, reverse
+
+from lib.paginators import peek_page
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,32 @@ class PickerView(AutocompleteJsonView):
 
     def serialize_result(self, obj, to_field_name):
         return {**super().serialize_result(obj, to_field_name), "text": self.picker.label(obj)}
+
+    def tiers(self, queryset: QuerySet) -> list[QuerySet]:
+        """The options in the order offered: querysets listed one after the other."""
+        return [queryset]
+
+    def paginate_queryset(self, queryset, page_size):
+        # Django's paginator would count every option (and a page past the end is a 404
+        # there too): one row past the page says whether there are more.
+        page = self.request.GET.get(self.page_kwarg) or 1
+        try:
+            number = int(page)
+            rows, more = peek_page(self.tiers(queryset), number, page_size)
+        except (ValueError, EmptyPage) as error:
+            raise Http404(f"Invalid page ({page}): {error}") from error
+        return None, PickerPage(number, more), rows, True
+
+
+@dataclass(frozen=True)
+class PickerPage:
+    """What the autocomplete's response reads of a page: whether another follows."""
+
+    number: int
+    more: bool
+
+    def has_next(self) -> bool:
+        return self.more
 
 
 class PickerUrlsMixin:
