@@ -59,7 +59,12 @@ from .models import (
     event_date_errors,
     link_errors,
 )
-from .pickers import PROPOSAL_PICKER, ProposalAutocompleteMixin
+from .pickers import (
+    PROPOSAL_PICKER,
+    SOURCE_PICKER,
+    ProposalAutocompleteMixin,
+    SourceAutocompleteMixin,
+)
 from .suggestions_admin import (
     SuggestionsAdminMixin,
     event_actor_ids,
@@ -170,7 +175,9 @@ class ImportSourcesForm(forms.Form):
 
 
 @admin.register(Source)
-class SourceAdmin(IndexedSearchMixin, SuggestionsAdminMixin, PickersMixin, CuratedAdmin):
+class SourceAdmin(
+    SourceAutocompleteMixin, IndexedSearchMixin, SuggestionsAdminMixin, PickersMixin, CuratedAdmin
+):
     form = SourceForm
     list_display = ["title", "outlet", "published_at", "language", "url"]
     list_select_related = ["outlet"]
@@ -427,7 +434,7 @@ class CitationInline(KnownRowsInline, PickersMixin, admin.StackedInline):
         return super().get_formset(request, obj, validate_max=True, **kwargs)
 
     autocomplete_fields = ["source", "speaker", "via"]
-    pickers = (ACTOR_PICKER,)
+    pickers = (ACTOR_PICKER, SOURCE_PICKER)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source", "speaker", "via")

@@ -18,12 +18,12 @@ past it instead of counting (``lib/pickers.py``).
 forms have proposal pickers list ``PROPOSAL_PICKER`` in their ``pickers`` (``lib/pickers.py``).
 """
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from lib.ids import as_id
 from lib.pickers import Picker, PickerUrlsMixin, PickerView
 
-from .models import Event, Proposal
+from .models import Event, MergedSource, Proposal, Source
 
 # How well a title matches the term, best first.
 EXACT, PREFIX, SUBSTRING = range(3)
@@ -103,6 +103,65 @@ class ProposalAutocompleteView(PickerView):
 
     def tiers(self, queryset):
         return conflict_first(queryset, as_id(self.request.GET.get("conflict")))
+
+
+# -- sources -----------------------------------------------------------------------------------
+
+# A citation's source reads as Django's own picker names it: its title.
+SOURCE_PICKER = Picker(model=Source, label=str, js="", fields=frozenset({"source"}))
+
+# How many merged duplicates' URLs a term may find (each finds the source it was merged into).
+MERGED_MATCHES = 100
+
+
+def matching_sources(sources: QuerySet, term: str) -> QuerySet:
+    """``sources`` whose title or URL contains each word of ``term`` (ignoring case), and
+    those that a merged duplicate whose URL contains the term was merged into: the source
+    whose title or URL is the term first, then titles starting with it, then the others;
+    newest first within each, as the sources' admin lists them. Without a term, all of them
+    so."""
+    term = term.strip()
+    if not term:
+        return sources.order_by("-published_at", "title", "pk")
+    words = Q()
+    for word in term.split():
+        words &= Q(title__icontains=word) | Q(url__icontains=word)
+    # The few merged duplicates' sources by id: a subquery in the OR would have the database
+    # read every source instead of its indexes.
+    merged_into = MergedSource.objects.filter(url__icontains=term).values_list(
+        "source_id", flat=True
+    )[:MERGED_MATCHES]
+    sources = sources.filter(words | Q(pk__in=list(merged_into)))
+    return sources.alias(
+        title_match=Case(
+            When(Q(title__iexact=term) | Q(url__iexact=term), then=Value(EXACT)),
+            When(title__istartswith=term, then=Value(PREFIX)),
+            default=Value(SUBSTRING),
+            output_field=IntegerField(),
+        )
+    ).order_by("title_match", "-published_at", "title", "pk")
+
+
+class SourceAutocompleteView(PickerView):
+    """A citation's source picker: sources matched and ranked as ``matching_sources`` says.
+
+    Takes Django's parameters and checks (``lib/pickers.py``); the sources are those of
+    SourceAdmin's queryset, as Django's autocomplete offers.
+    """
+
+    picker = SOURCE_PICKER
+
+    def get_queryset(self):
+        sources = self.model_admin.get_queryset(self.request).complex_filter(
+            self.source_field.get_limit_choices_to()
+        )
+        return matching_sources(sources, self.term)
+
+
+class SourceAutocompleteMixin(PickerUrlsMixin):
+    """For SourceAdmin: serves the source pickers' options at ``…/source/autocomplete/``."""
+
+    picker_view = SourceAutocompleteView
 
 
 class ProposalAutocompleteMixin(PickerUrlsMixin):

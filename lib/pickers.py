@@ -43,7 +43,7 @@ class Picker:
     model: type[models.Model]
     # What an option and the chosen value read.
     label: Callable[[models.Model], str]
-    # Loaded after Django's autocomplete.js on every form with the picker.
+    # Loaded after Django's autocomplete.js on every form with the picker; "" for none.
     js: str
     # The link fields served; None: every link to the model.
     fields: frozenset[str] | None = None
@@ -202,6 +202,6 @@ class PickersMixin:
             js=[
                 "admin/js/jquery.init.js",
                 "admin/js/autocomplete.js",
-                *(picker.js for picker in self.pickers),
+                *(picker.js for picker in self.pickers if picker.js),
             ]
         )

@@ -1,19 +1,27 @@
-"""The proposal pickers rank the titles matching the term, and page without counting.
+"""The proposal and source pickers rank the titles matching the term, and page without counting.
 
 Exact title, then titles starting with the term, then the others, newest first within each;
 the form's conflict's proposals before the others; each page reads one option past it to
-say whether there are more (no COUNT of the matches or of the table).
+say whether there are more (no COUNT of the matches or of the table), in the actor pickers
+too.
 """
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from events.models import Event
-from tests.factories import ActorFactory, ConflictFactory, ProposalFactory, ResponseFactory
+from events.models import Event, MergedSource
+from tests.factories import (
+    ActorFactory,
+    ConflictFactory,
+    ProposalFactory,
+    ResponseFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -268,5 +276,86 @@ def test_actor_pickers_page_without_counting_too(editor_client, count, more):
     assert [r["text"].split(" · ")[0] for r in body["results"]][:PAGE] == [
         f"Militia {n:02}" for n in range(PAGE)
     ]
+    assert body["pagination"] == {"more": more}
+    assert not [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+
+
+# -- a citation's source ------------------------------------------------------------------------
+
+
+def source_answer(client, term="", page=None):
+    params = {"app_label": "events", "model_name": "citation", "field_name": "source"}
+    params["term"] = term
+    if page is not None:
+        params["page"] = page
+    return client.get(reverse("admin:events_source_autocomplete"), params)
+
+
+def source_titles(client, term="", page=None) -> list[str]:
+    response = source_answer(client, term, page)
+    assert response.status_code == 200, response.content
+    return [result["text"] for result in response.json()["results"]]
+
+
+def published(n: int) -> datetime.datetime:
+    return datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(days=n)
+
+
+def test_the_citation_form_asks_the_source_picker(editor_client):
+    page = editor_client.get(reverse("admin:events_proposal_add")).content.decode()
+    select = re.search(r'<select [^>]*name="citations-0-source"[^>]*>', page).group(0)
+    assert f'data-ajax--url="{reverse("admin:events_source_autocomplete")}"' in select
+
+
+def test_sources_exact_title_then_prefix_then_substring(editor_client):
+    SourceFactory(title="Truce", published_at=published(1))
+    SourceFactory(title="Truce holds in the south", published_at=published(2))
+    SourceFactory(title="Easter truce broken", published_at=published(3))
+    SourceFactory(title="Energy pause agreed", published_at=published(4))
+    assert source_titles(editor_client, "truce") == [
+        "Truce",
+        "Truce holds in the south",
+        "Easter truce broken",
+    ]
+
+
+def test_sources_without_a_term_are_newest_first(editor_client):
+    SourceFactory(title="Older", published_at=published(1))
+    SourceFactory(title="Newer", published_at=published(2))
+    assert source_titles(editor_client) == ["Newer", "Older"]
+
+
+def test_a_sources_url_finds_it_first_when_typed_in_full(editor_client):
+    SourceFactory(title="Talks resume", url="https://news.example.org/talks")
+    SourceFactory(title="More talks", url="https://news.example.org/talks-again")
+    SourceFactory(title="Elsewhere", url="https://other.example.org/story")
+    assert source_titles(editor_client, "https://news.example.org/talks") == [
+        "Talks resume",
+        "More talks",
+    ]
+
+
+def test_a_merged_duplicates_url_finds_the_kept_source(editor_client):
+    kept = SourceFactory(title="Talks resume", url="https://news.example.org/talks")
+    SourceFactory(title="Unrelated", url="https://news.example.org/other")
+    MergedSource.objects.create(
+        source=kept, merged_id=999, url="https://mirror.example.net/copy", title="Copy"
+    )
+    assert source_titles(editor_client, "mirror.example.net/copy") == ["Talks resume"]
+    assert source_titles(editor_client, "mirror.example.net/elsewhere") == []
+
+
+@pytest.mark.parametrize("count, more", [(PAGE, False), (PAGE + 1, True)])
+def test_source_pages_say_whether_more_follow_without_counting(
+    editor_client, count, more, django_assert_num_queries
+):
+    for n in range(count):
+        SourceFactory(title=f"Truce report {n:02}", published_at=published(n))
+    # Session, user, the user's and the groups' permissions; the merged duplicates' sources
+    # with the term's URL; the page and one source past it.
+    with django_assert_num_queries(6), CaptureQueriesContext(connection) as queries:
+        response = source_answer(editor_client, "truce")
+    body = response.json()
+    assert len(body["results"]) == PAGE
     assert body["pagination"] == {"more": more}
     assert not [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
