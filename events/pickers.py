@@ -16,6 +16,9 @@ past it instead of counting (``lib/pickers.py``).
 
 ``ProposalAutocompleteMixin`` goes on ProposalAdmin (it serves the options); the admins whose
 forms have proposal pickers list ``PROPOSAL_PICKER`` in their ``pickers`` (``lib/pickers.py``).
+
+A citation's source is picked the same way (``SOURCE_PICKER``, served by SourceAdmin through
+``SourceAutocompleteMixin``): by title or URL, ranked alike, labelled by its title.
 """
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When

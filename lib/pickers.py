@@ -15,7 +15,7 @@ say whether there are more (``lib.paginators.peek_page``), from the view's ``tie
 options (one ordered queryset unless the view splits them, as the proposal pickers do for the
 form's conflict).
 
-The events' proposal pickers (``events/pickers.py``) and the actor pickers
+The events' proposal and source pickers (``events/pickers.py``) and the actor pickers
 (``actors/pickers.py``) are built from these.
 """
 

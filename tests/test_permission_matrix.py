@@ -458,6 +458,7 @@ ADMIN_MATRIX = {
     ("auth_user_password_change", "get", "-"): SUPERUSER_ONLY,
     ("actors_actor_autocomplete", "get", "-"): STAFF,  # the actor picker
     ("events_proposal_autocomplete", "get", "-"): STAFF,  # the proposal picker
+    ("events_source_autocomplete", "get", "-"): STAFF,  # a citation's source picker
     ("actors_actor_changelist", "merge_actors", "-"): (LOGIN, LOGIN, KEPT, DONE, DONE),
     ("events_source_import", "get", "-"): STAFF,
     ("events_source_suggestion_create", "post", "-"): CURATORS_STEP,
@@ -499,6 +500,7 @@ SENTENCE = "Russia declared a 30-hour ceasefire with Ukraine on Saturday."
 PICKER_FIELDS = {
     "actors_actor_autocomplete": ("participant", "actor"),
     "events_proposal_autocomplete": ("response", "proposal"),
+    "events_source_autocomplete": ("citation", "source"),
 }
 
 
