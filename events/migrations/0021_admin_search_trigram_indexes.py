@@ -5,10 +5,16 @@ what the events' and the sources' lists search: an event's search document, a so
 and URL, a merged duplicate's URL.
 """
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
 from lib.trigram import trigram_indexes
+
+
+def install_pg_trgm(apps, schema_editor):
+    # Not TrigramExtension: reversed on SQLite, it looks the extension up in pg_extension.
+    # Reversing keeps the extension: other indexes may use it.
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
 
 
 class Migration(migrations.Migration):
@@ -17,7 +23,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        TrigramExtension(),
+        migrations.RunPython(install_pg_trgm, migrations.RunPython.noop),
         trigram_indexes(
             "events",
             [
