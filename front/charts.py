@@ -17,6 +17,8 @@ from actors.models import Actor
 from events.aggregates import accusation_matrix, kind_month_counts
 from events.models import Conflict, Event
 
+from .links import api_list
+
 # Counted nouns of the tooltips ("April 2025: 3 accusations").
 NOUNS = {
     Event.Kind.PROPOSAL: ("proposal", "proposals"),
@@ -50,13 +52,6 @@ BAR_SHARE = 0.7
 def counted(n: int, kind: str) -> str:
     singular, plural = NOUNS[kind]
     return f"{n} {singular if n == 1 else plural}"
-
-
-def api_list(path: str, **params) -> str:
-    # front.views imports this module: its helper is read when a chart is made.
-    from .views import api_list
-
-    return api_list(path, **params)
 
 
 @dataclass

@@ -33,7 +33,7 @@ from actors.models import Actor, Affiliation
 from events.models import Citation, Conflict, Event, Meeting, Participant, Proposal, Response
 
 from .charts import Period
-from .views import api_list, public
+from .links import api_list, public
 
 # Geometry, in SVG user units (pixels at 100% zoom).
 WIDTH = 1340
