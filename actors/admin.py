@@ -77,7 +77,6 @@ class ActorAdmin(IndexedSearchMixin, ActorAutocompleteMixin, CuratedAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["old_slugs"]
     inlines = [ActorAliasInline, AffiliationInline]
-    show_full_result_count = False
 
     class Media:
         # The slug typed from the name keeps its dashes, as the server's slugify_name; it

@@ -1,6 +1,6 @@
 """The analysts' questions of the benchmark, each asked three ways.
 
-- the API over HTTP (a path of /api/v1/ or of the admin);
+- the API over HTTP (a path of /api/v1/);
 - the floor: one hand-written PostgreSQL statement that returns the same page as JSON built in
   the database (json_agg / json_build_object), role lists and citations included;
 - the peer: one SQL statement for Datasette's JSON (or CSV) API over the SQLite copy made by
@@ -161,8 +161,8 @@ def peer_page(where: str, limit: int, offset: int = 0) -> str:
 @dataclass
 class Question:
     """One analyst's question. ``answer`` says how to read an answer: ``page`` (JSON rows),
-    ``csv`` (a CSV page), ``counts`` or ``matrix`` (an aggregate's cells), ``admin`` (an HTML
-    page: the API alone), ``export`` (a whole streamed export: rows/s, not latencies)."""
+    ``csv`` (a CSV page), ``counts`` or ``matrix`` (an aggregate's cells), ``export`` (a whole
+    streamed export: rows/s, not latencies)."""
 
     name: str
     path: str
@@ -447,8 +447,6 @@ def questions(p: Parameters) -> list[Question]:
                GROUP BY 1, 2 ORDER BY 1, 2""",
             by_conflict,
         ),
-        Question("admin event list", "/admin/events/event/", "admin"),
-        Question("admin search", f"/admin/events/event/?q={p.word}", "admin"),
     ]
 
 

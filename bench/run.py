@@ -46,7 +46,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from bench import to_sqlite
+from bench import desk, to_sqlite
 from bench.questions import (
     COUNT_LIMIT,
     Parameters,
@@ -387,8 +387,6 @@ def timed(pool: ThreadPoolExecutor, call, requests_: int, clients: int) -> Timin
 def api_answer(question: Question, body: bytes) -> list:
     if question.answer == "csv":
         return [int(row["id"]) for row in csv.DictReader(io.StringIO(body.decode()))]
-    if question.answer == "admin":
-        return [None] * body.count(b'name="_selected_action"')  # the change list's rows
     data = json.loads(body)
     if question.answer == "page":
         return [row["id"] for row in data["results"]]
@@ -439,11 +437,10 @@ class Result:
 def ask(question, app, peer, database, clients, repeat, concurrent_requests, base) -> Result:
     api_url = app.url(question.path)
     floor_params = {**question.floor_params, "base": base}
-    signed_in = question.answer == "admin"
-    calls = {"API": lambda: clients.get(api_url, signed_in)}
+    calls = {"API": lambda: clients.get(api_url)}
     # Warm-up, and the answers compared.
     started = time.perf_counter()
-    body = clients.get(api_url, signed_in)
+    body = clients.get(api_url)
     answer = api_answer(question, body)
     warm_up = time.perf_counter() - started
     result = Result(question, len(answer))
@@ -618,44 +615,166 @@ def with_page_size(path: str, size: int) -> str:
     return f"{path}{'&' if '?' in path else '?'}page_size={size}"
 
 
+def explained(client, path: str, scanned: tuple[str, ...]) -> tuple[int, float, list[str]]:
+    """The queries of one in-process request: how many, their time in ms, and the query and
+    plan of each that reads one of the ``scanned`` tables with a Seq Scan."""
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    reset_queries()
+    with CaptureQueriesContext(connection) as captured:
+        reply = client.get(path)
+        if reply.streaming:
+            b"".join(reply.streaming_content)
+    if reply.status_code != 200:
+        raise SystemExit(f"{path} answered {reply.status_code} in-process.")
+    seq_scans = []
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        if not sql.lstrip().upper().startswith("SELECT"):
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN " + sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        if any(f"Seq Scan on {table} " in f"{plan} " for table in scanned):
+            seq_scans.append(f"{sql}\n{plan}")
+    milliseconds = sum(float(query["time"]) for query in captured.captured_queries) * 1000
+    return len(captured.captured_queries), milliseconds, seq_scans
+
+
 def query_reports(asked: list[Question]) -> list[QueryReport]:
     """The queries of each API request (page sizes 50 and 1000 for lists), and the plan of
     each query that reads events_event with a Seq Scan."""
-    from django.db import connection, reset_queries
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
-    client = Client()
-    client.force_login(admin_user())
     anonymous = Client()
     reports = []
     for question in asked:
-        who = client if question.answer == "admin" else anonymous
         sizes = question.page_sizes or (None,)
         counts = {}
         seq_scans = []
         for size in sizes:
             path = question.path if size is None else with_page_size(question.path, size)
-            reset_queries()
-            with CaptureQueriesContext(connection) as captured:
-                reply = who.get(path)
-                if reply.streaming:
-                    b"".join(reply.streaming_content)
-            if reply.status_code != 200:
-                raise SystemExit(f"{path} answered {reply.status_code} in-process.")
-            counts[size or 0] = len(captured.captured_queries)
-            for query in captured.captured_queries:
-                sql = query["sql"]
-                if not sql.lstrip().upper().startswith("SELECT"):
-                    continue
-                with connection.cursor() as cursor:
-                    cursor.execute("EXPLAIN " + sql)
-                    plan = "\n".join(row[0] for row in cursor.fetchall())
-                # The same query at both page sizes (a count) is listed once.
-                if "Seq Scan on events_event" in plan and f"{sql}\n{plan}" not in seq_scans:
-                    seq_scans.append(f"{sql}\n{plan}")
+            counts[size or 0], _, scans = explained(anonymous, path, ("events_event",))
+            # The same query at both page sizes (a count) is listed once.
+            seq_scans += [scan for scan in scans if scan not in seq_scans]
         reports.append(QueryReport(question.name, counts, seq_scans))
     return reports
+
+
+# ---------------------------------------------------------------- the editor's desk
+
+
+@dataclass
+class DeskResult:
+    page: desk.DeskPage
+    came_back: str
+    timing: Timing
+    slow: bool = False  # asked SLOW_REPEAT times
+    queries: int = 0
+    sql_ms: float = 0.0
+    seq_scans: list[str] = field(default_factory=list)
+
+
+def large_tables(url: str, rows: int = desk.LARGE_ROWS) -> tuple[str, ...]:
+    """The tables of the public schema the planner estimates at ``rows`` rows or more."""
+    with psycopg.connect(url) as connection:
+        found = connection.execute(
+            """SELECT relname FROM pg_class WHERE relkind = 'r' AND reltuples >= %s
+               AND relnamespace = 'public'::regnamespace ORDER BY relname""",
+            [rows],
+        ).fetchall()
+    return tuple(name for (name,) in found)
+
+
+def time_desk(pages: list[desk.DeskPage], app, clients, repeat: int) -> list[DeskResult]:
+    """Each page asked over HTTP by one signed-in editor: a warm-up, then ``repeat`` times
+    (SLOW_REPEAT when the warm-up took more than SLOW_SECONDS)."""
+    results = []
+    for page in pages:
+        url = app.url(page.path)
+        started = time.perf_counter()
+        body = clients.get(url, signed_in=True)
+        slow = time.perf_counter() - started > SLOW_SECONDS
+        timing = timed(
+            clients.pool,
+            lambda url=url: clients.get(url, signed_in=True),
+            SLOW_REPEAT if slow else repeat,
+            1,
+        )
+        result = DeskResult(page, desk.what_came_back(page, body), timing, slow)
+        log(
+            f"{page.name[:60]:<60} {result.came_back:>14}  p50 {format_ms(timing.p50):>6} ms"
+            f"  p95 {format_ms(timing.p95):>6} ms"
+        )
+        results.append(result)
+    return results
+
+
+def desk_queries(results: list[DeskResult], scanned: tuple[str, ...]) -> None:
+    """The queries of each desk page in-process, signed in: count, time, sequential scans."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(admin_user())
+    for result in results:
+        result.queries, result.sql_ms, result.seq_scans = explained(
+            client, result.page.path, scanned
+        )
+
+
+def desk_table(results: list[DeskResult]) -> list[str]:
+    lines = [
+        "| page | came back | p50 / p95 ms | queries | SQL ms | Seq Scans | "
+        f"p50 under {desk.GOAL_MS} ms |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        within = (
+            "yes"
+            if r.timing.p50 < desk.GOAL_MS
+            else f"**no** (+{r.timing.p50 - desk.GOAL_MS:.0f} ms)"
+        )
+        lines.append(
+            f"| {r.page.name}{'*' if r.slow else ''} | {r.came_back} "
+            f"| {format_ms(r.timing.p50)} / {format_ms(r.timing.p95)} | {r.queries} "
+            f"| {format_ms(r.sql_ms)} | {len(r.seq_scans)} | {within} |"
+        )
+    return lines
+
+
+def desk_section(results: list[DeskResult], scanned: tuple[str, ...], repeat: int) -> list[str]:
+    if not results:
+        return []
+    over = [r for r in results if r.timing.p50 >= desk.GOAL_MS]
+    out = [
+        "## The editor's desk",
+        "",
+        "Every changelist of the curated apps without and with a search, every picker of",
+        "their forms and inlines with no term and with one, each kind's add form, and the",
+        f"change form of a draft proposal with {sum(desk.FORM_ROWS.values())} inline rows "
+        "(bench/desk.py), asked",
+        f"over HTTP by one signed-in editor in turn: p50 / p95 of {repeat} requests after a",
+        f"warm-up ({SLOW_REPEAT}, marked *, when the warm-up took more than "
+        f"{SLOW_SECONDS:.0f} s). *Came back*: a",
+        "list's rows on its page (of the rows matched, for a search), a picker's options",
+        "(+ when more follow), a change form's inline rows. *Queries* and *SQL ms*: the",
+        "request in-process (Django's test client), and the database's time in them;",
+        "*Seq Scans*: plans with a sequential scan of a table of",
+        f"{desk.LARGE_ROWS:,} rows or more ({', '.join(scanned) or 'none'}).",
+        "",
+        f"{len(results) - len(over)} of {len(results)} pages under {desk.GOAL_MS} ms at p50"
+        + (f"; over it: {', '.join(r.page.name for r in over)}." if over else "."),
+        "",
+        *desk_table(results),
+        "",
+    ]
+    scans = [(r.page.name, plan) for r in results for plan in r.seq_scans]
+    if scans:
+        out += ["### Desk plans with a Seq Scan", ""]
+        for name, plan in scans:
+            out += [f"{name}:", "", "```", plan, "```", ""]
+    return out
 
 
 # ---------------------------------------------------------------- the report
@@ -736,6 +855,8 @@ def report(
     results,
     export_results,
     query_results,
+    desk_results: list[DeskResult],
+    scanned: tuple[str, ...],
     started: datetime.datetime,
     seconds: float,
 ) -> str:
@@ -827,6 +948,7 @@ def report(
         out += ["### Plans with a Seq Scan on events_event", ""]
         for name, plan in scans:
             out += [f"{name}:", "", "```", plan, "```", ""]
+    out += desk_section(desk_results, scanned, options.repeat)
     mismatched = [r for r in results if r.mismatches]
     if mismatched:
         out += ["## MISMATCH", ""]
@@ -848,6 +970,23 @@ def report(
     return "\n".join(out)
 
 
+def chosen(items: list, options) -> list:
+    """The questions or desk pages ``--only`` and ``--skip`` leave (by a part of the name)."""
+    if options.only:
+        items = [item for item in items if options.only in item.name]
+    return [item for item in items if not any(part in item.name for part in options.skip)]
+
+
+def desk_pages_of(params: Parameters) -> list[desk.DeskPage]:
+    """The desk's pages, their terms picked from the data (in-process, signed in)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        terms = desk.pick_terms(cursor, params.actor, params.conflict)
+    log(f"Desk terms: {terms}")
+    return desk.desk_pages(terms, params.conflict, admin_user())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database", default="tracker_bench")
@@ -861,14 +1000,20 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--sqlite", help="The SQLite copy (default: .bench/<database>.db).")
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
-    parser.add_argument("--only", help="Ask only the questions whose name contains this.")
+    parser.add_argument(
+        "--only", help="Ask only the questions and desk pages whose name contains this."
+    )
     parser.add_argument(
         "--skip",
         action="append",
         default=[],
-        help="Leave out the questions whose name contains this (repeatable), e.g. 'admin search'.",
+        help="Leave out the questions and desk pages whose name contains this (repeatable), "
+        "e.g. 'picker'.",
     )
     parser.add_argument("--no-export", action="store_true", help="Skip the streamed export.")
+    parser.add_argument(
+        "--no-desk", action="store_true", help="Skip the admin's pages (bench/desk.py)."
+    )
     options = parser.parse_args()
     if "bench" not in options.database:
         raise SystemExit("BENCH_DB must contain 'bench': the run may fill it and writes to it.")
@@ -889,11 +1034,11 @@ def main() -> None:
     peer_database = Path(sqlite_path).stem
 
     setup_django(options.database_url)
-    asked = questions(params)
-    if options.only:
-        asked = [q for q in asked if options.only in q.name]
-    asked = [q for q in asked if not any(part in q.name for part in options.skip)]
+    asked = chosen(questions(params), options)
+    scanned = large_tables(options.database_url)
     app = start_gunicorn(options.database_url, options.workers, options.threads)
+    # After start_gunicorn: the admin's pages read the static files it collected.
+    pages = [] if options.no_desk else chosen(desk_pages_of(params), options)
     peer = None
     clients = None
     try:
@@ -933,6 +1078,7 @@ def main() -> None:
             for mismatch in result.mismatches:
                 log(f"  MISMATCH {question.name}: {mismatch}")
             results.append(result)
+        desk_results = time_desk(pages, app, clients, options.repeat)
         export_results = []
         if not options.no_export:
             exported = export_question(params)
@@ -958,6 +1104,12 @@ def main() -> None:
         )
         for plan in q.seq_scans:
             log(plan)
+    log("Queries per desk page, and EXPLAIN...")
+    desk_queries(desk_results, scanned)
+    for r in desk_results:
+        log(f"  {r.page.name[:60]:<60} queries {r.queries:>3}  SQL {format_ms(r.sql_ms):>6} ms")
+        for plan in r.seq_scans:
+            log(plan)
 
     text = report(
         options,
@@ -967,6 +1119,8 @@ def main() -> None:
         results,
         export_results,
         query_results,
+        desk_results,
+        scanned,
         started_at,
         time.perf_counter() - started,
     )

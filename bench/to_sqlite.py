@@ -100,8 +100,10 @@ TABLES = [
     ),
     (
         "events_location",
-        "SELECT id, event_id, name, country, admin1, geonames_id, latitude, longitude, "
-        f"precision FROM events_location WHERE event_id IN ({PUBLISHED}) ORDER BY id",
+        # Coordinates as REAL: sqlite3 binds no Decimal.
+        "SELECT id, event_id, name, country, admin1, geonames_id, latitude::float8, "
+        "longitude::float8, precision FROM events_location "
+        f"WHERE event_id IN ({PUBLISHED}) ORDER BY id",
         "id",
     ),
 ]
@@ -145,7 +147,7 @@ SQLITE_TYPES = {
 
 
 # Changed whenever the copy's tables, types or indexes change, so that old copies are rebuilt.
-LAYOUT = 4
+LAYOUT = 5
 
 
 def fingerprint(pg) -> str:

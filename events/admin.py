@@ -28,7 +28,6 @@ from lib.admin_filters import year_filter
 from lib.admin_search import IndexedSearchMixin
 from lib.ids import as_id
 from lib.inlines import KnownRowsForm, KnownRowsFormSet, KnownRowsInline
-from lib.paginators import EstimatedCountPaginator
 from lib.pickers import PickersMixin
 
 from . import drafts, intake, services, times
@@ -189,8 +188,6 @@ class SourceAdmin(
     pickers = (ACTOR_PICKER,)
     readonly_fields = ["events_citing", "merged_duplicates"]
     actions = ["merge_sources"]
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
     change_form_template = "admin/events/source/change_form.html"
     change_list_template = "admin/events/source/change_list.html"
     fields = [
@@ -620,8 +617,6 @@ class EventAdminBase(IndexedSearchMixin, PickersMixin, CuratedAdmin):
     search_fields = ["search_document"]
     autocomplete_fields = ["conflict"]
     readonly_fields = ["editorial_status"]
-    show_full_result_count = False
-    paginator = EstimatedCountPaginator
     change_form_template = "admin/events/change_form_with_article.html"
     actions = ["submit_for_review", "publish", "retract", "return_to_draft"]
     event_fields = ["conflict", "title", "summary", ("date", "date_precision"), "end_date"]

@@ -16,12 +16,18 @@ table, so a list's search made only of them is refused with a message; beside a 
 they still narrow the rows the longer word's index found. The pickers' autocomplete (a page
 of 20 options, found early in the table when the word is that short) searches them as typed.
 
+A searched list is counted only up to ``ADMIN_SEARCH_COUNT_THRESHOLD`` rows
+(lib/paginators.py): beyond it, it reads "more than 1000 results".
+
 SQLite runs the same queries as plain substring matches (no index).
 """
 
 from django.contrib import messages
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.db.models import Q
 from django.utils.text import smart_split, unescape_string_literal
+
+from lib.paginators import EstimatedCountPaginator
 
 MIN_WORD = 3
 
@@ -67,7 +73,18 @@ def word_condition(model, fields, word: str) -> Q:
 
 
 class IndexedSearchMixin:
-    """A ModelAdmin whose ``search_fields`` are searched through each table's own indexes."""
+    """A ModelAdmin whose ``search_fields`` are searched through each table's own indexes, and
+    whose lists are never counted whole (lib/paginators.py)."""
+
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        paginator = super().get_paginator(
+            request, queryset, per_page, orphans, allow_empty_first_page
+        )
+        paginator.searched = bool(search_words(request.GET.get(SEARCH_VAR, "")))
+        return paginator
 
     def get_search_results(self, request, queryset, search_term):
         words = search_words(search_term)

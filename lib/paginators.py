@@ -1,7 +1,8 @@
 """Paging big admin lists without counting every row of a big table.
 
 - ``EstimatedCountPaginator``: the changelists' paginator, with the planner's estimate for a
-  whole large table and a count bounded by a threshold for a filtered or searched one;
+  whole large table and a count bounded by a threshold for a filtered or searched one (a
+  lower one for a search: each row a trigram index finds is read again to check it);
 - ``peek_page``: a page of a list read in tiers (each an ordered queryset), one row past the
   page telling whether there is a next one: no count at all (the admin's pickers).
 """
@@ -20,17 +21,25 @@ class EstimatedCountPaginator(Paginator):
 
     An unfiltered changelist would otherwise run ``SELECT COUNT(*)`` over the table on every
     page view; PostgreSQL's planner statistics (``pg_class.reltuples``) give the size for free.
-    A filtered or searched list is counted up to ``ADMIN_ESTIMATED_COUNT_THRESHOLD`` rows
-    (``SELECT COUNT(*) FROM (… LIMIT threshold + 1)``): below it the count is exact, beyond it
-    ``count_is_lower_bound`` is set and the lists read "more than <threshold>"
-    (templates/admin/pagination.html, search_form.html, actions.html); the pages reach the
-    first threshold + 1 rows.
+    A filtered list is counted up to ``ADMIN_ESTIMATED_COUNT_THRESHOLD`` rows (10,000), a
+    searched one (``searched``, set by lib/admin_search.py) up to
+    ``ADMIN_SEARCH_COUNT_THRESHOLD`` (1,000): ``SELECT COUNT(*) FROM (… LIMIT threshold + 1)``.
+    Below it the count is exact, beyond it ``count_is_lower_bound`` is set and the lists read
+    "more than <threshold>" (templates/admin/pagination.html, search_form.html, actions.html);
+    the pages reach the first threshold + 1 rows.
+
+    A search's threshold is lower because counting is what it costs: the trigram index finds
+    candidate rows that are each read again to check the match (and their kind), tens of
+    thousands for a common word at a million events, where a page of 100 needs a few hundred.
     """
 
     count_is_lower_bound = False
+    searched = False
 
     @property
     def threshold(self) -> int:
+        if self.searched:
+            return getattr(settings, "ADMIN_SEARCH_COUNT_THRESHOLD", 1_000)
         return getattr(settings, "ADMIN_ESTIMATED_COUNT_THRESHOLD", 10_000)
 
     @cached_property

@@ -260,7 +260,7 @@ def count_sql(client, url, params):
 
 
 def test_searched_list_above_the_threshold_counts_only_to_it(reviewer_client, settings):
-    settings.ADMIN_ESTIMATED_COUNT_THRESHOLD = 2
+    settings.ADMIN_SEARCH_COUNT_THRESHOLD = 2
     for _ in range(4):
         ProposalFactory(title="Corvik truce")
     response, counts = count_sql(
@@ -290,7 +290,7 @@ def test_filtered_list_above_the_threshold_counts_only_to_it(reviewer_client, se
 
 
 def test_list_at_the_threshold_is_counted_exactly(reviewer_client, settings):
-    settings.ADMIN_ESTIMATED_COUNT_THRESHOLD = 2
+    settings.ADMIN_SEARCH_COUNT_THRESHOLD = 2
     ProposalFactory(title="Corvik truce")
     ProposalFactory(title="Corvik talks")
     ProposalFactory(title="Geneva talks")
@@ -300,6 +300,64 @@ def test_list_at_the_threshold_is_counted_exactly(reviewer_client, settings):
     body = response.content.decode()
     assert "2 results" in body
     assert "more than" not in body
+
+
+def test_a_search_is_counted_to_its_own_threshold_and_a_filter_to_the_other(
+    reviewer_client, settings
+):
+    settings.ADMIN_SEARCH_COUNT_THRESHOLD = 2
+    settings.ADMIN_ESTIMATED_COUNT_THRESHOLD = 5
+    for _ in range(3):
+        ProposalFactory(title="Corvik truce", editorial_status="draft")
+    url = reverse("admin:events_proposal_changelist")
+    searched, counts = count_sql(reviewer_client, url, {"q": "corvik"})
+    assert "LIMIT 3" in counts[0], counts
+    assert "more than 2 results" in searched.content.decode()
+    filtered, counts = count_sql(reviewer_client, url, {"editorial_status__exact": "draft"})
+    assert "LIMIT 6" in counts[0], counts
+    assert "3 proposals" in filtered.content.decode()
+    # Spaces alone are no search: the list is not searched, nor counted as one.
+    blank, counts = count_sql(
+        reviewer_client, url, {"q": "   ", "editorial_status__exact": "draft"}
+    )
+    assert "LIMIT 6" in counts[0], counts
+
+
+@pytest.mark.parametrize(
+    ("url", "make", "word"),
+    [
+        (
+            "admin:events_source_changelist",
+            lambda: [SourceFactory(title="Corvik") for _ in range(3)],
+            "corvik",
+        ),
+        (
+            "admin:actors_actor_changelist",
+            lambda: [ActorFactory(name=f"Corvik {n}") for n in range(3)],
+            "corvik",
+        ),
+        (
+            "admin:events_event_changelist",
+            lambda: [MeetingFactory(title="Corvik") for _ in range(3)],
+            "corvik",
+        ),
+    ],
+)
+def test_every_searched_list_is_bounded(reviewer_client, settings, url, make, word):
+    settings.ADMIN_SEARCH_COUNT_THRESHOLD = 2
+    make()
+    response, counts = count_sql(reviewer_client, reverse(url), {"q": word})
+    assert len(counts) == 1 and "LIMIT 3" in counts[0], counts
+    assert "more than 2 results" in response.content.decode()
+
+
+def test_the_thresholds_default_to_a_thousand_searched_and_ten_thousand_filtered():
+    from lib.paginators import EstimatedCountPaginator
+
+    paginator = EstimatedCountPaginator(Proposal.objects.all(), 100)
+    assert paginator.threshold == 10_000
+    paginator.searched = True
+    assert paginator.threshold == 1_000
 
 
 @pytest.mark.parametrize(
