@@ -58,11 +58,8 @@ def pick_terms(cursor, actor_slug: str, conflict_slug: str) -> DeskTerms:
         cursor.execute(sql, params)
         return cursor.fetchone()
 
-    place = one(
-        """WITH places AS (SELECT name, count(*) AS n FROM events_location GROUP BY name)
-           SELECT name FROM places ORDER BY n, name
-           OFFSET (SELECT count(*) / 2 FROM places) LIMIT 1"""
-    )
+    cursor.execute("SELECT name FROM events_location GROUP BY name ORDER BY count(*), name")
+    places = [name for (name,) in cursor.fetchall()]
     cursor.execute("SELECT title FROM events_source ORDER BY id LIMIT 2000")
     words: dict[str, int] = {}
     for (title,) in cursor.fetchall():
@@ -71,7 +68,7 @@ def pick_terms(cursor, actor_slug: str, conflict_slug: str) -> DeskTerms:
     (actor,) = one("SELECT name FROM actors_actor WHERE slug = %s", [actor_slug])
     (conflict,) = one("SELECT name FROM events_conflict WHERE slug = %s", [conflict_slug])
     return DeskTerms(
-        place=place[0] if place else "Kyiv",
+        place=places[len(places) // 2] if places else "Kyiv",
         picker_word="truce",
         source_word=max(sorted(words), key=words.get) if words else "truce",
         actor=actor,

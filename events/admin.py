@@ -24,7 +24,7 @@ from django.utils.safestring import mark_safe
 
 from actors.pickers import ACTOR_PICKER
 from lib.admin import CuratedAdmin, VersionedForm, merge_selected
-from lib.admin_filters import year_filter
+from lib.admin_filters import distinct_values_filter, year_filter
 from lib.admin_search import IndexedSearchMixin
 from lib.ids import as_id
 from lib.inlines import KnownRowsForm, KnownRowsFormSet, KnownRowsInline
@@ -180,7 +180,12 @@ class SourceAdmin(
     form = SourceForm
     list_display = ["title", "outlet", "published_at", "language", "url"]
     list_select_related = ["outlet"]
-    list_filter = ["language", "outlet", year_filter("published_at", "events.Source")]
+    # Choices from the columns' indexes, never a scan of the table (lib/admin_filters.py).
+    list_filter = [
+        distinct_values_filter("language", "language"),
+        "outlet",
+        year_filter("published_at", "events.Source"),
+    ]
     # A merged duplicate's URL finds the source it was merged into. Each column has a trigram
     # index (migration 0021); lib/admin_search.py reads them without a join.
     search_fields = ["title", "url", "merged__url"]

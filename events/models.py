@@ -219,6 +219,8 @@ class Source(ConstraintErrorsOnFieldsMixin, models.Model):
         indexes = [
             # The sources' list in its order, and the ends of its year filter.
             models.Index(fields=["-published_at", "title"], name="source_published_at"),
+            # The language filter's choices, read from it (lib/admin_filters.py).
+            models.Index(fields=["language"], name="source_language"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -49,8 +49,18 @@ def _lookup(field: str, word: str) -> Q:
     return Q(**{f"{field}__icontains": word})
 
 
+# A related table's matches up to this many are given to the row's condition as ids.
+RELATED_IDS = 1_000
+
+
 def word_condition(model, fields, word: str) -> Q:
-    """The rows of ``model`` in which ``word`` occurs in one of ``fields``."""
+    """The rows of ``model`` in which ``word`` occurs in one of ``fields``.
+
+    A related table's matches (a merged duplicate's URL, an alias) are read first: when they
+    are few (``RELATED_IDS`` or fewer, as usual) their ids join the row's own conditions in one
+    OR, which PostgreSQL answers with one bitmap per index and can stop reading at a page's
+    end; when they are more, the rows are the UNION of the row's own matches and theirs (an OR
+    with a subquery would be checked row by row over the whole table)."""
     own = [f for f in fields if "__" not in f]
     related = [f for f in fields if "__" in f]
     condition = Q()
@@ -58,16 +68,21 @@ def word_condition(model, fields, word: str) -> Q:
         condition |= _lookup(field, word)
     if not related:
         return condition
-    ids = model._default_manager.filter(condition).order_by().values("pk") if own else None
+    matches = []  # each related table's matching rows, as the ids of ``model`` they name
     for field in related:
         relation, column = field.lstrip("=").split("__", 1)
         rel = model._meta.get_field(relation)
         lookup = f"={column}" if field.startswith("=") else column
-        found = (
-            rel.related_model._default_manager.filter(_lookup(lookup, word))
-            .order_by()
-            .values(rel.field.attname)
-        )
+        rows = rel.related_model._default_manager.filter(_lookup(lookup, word)).order_by()
+        matches.append(rows.values_list(rel.field.attname, flat=True))
+    listed = [list(found[: RELATED_IDS + 1]) for found in matches]
+    if all(len(ids) <= RELATED_IDS for ids in listed):
+        for ids in listed:
+            condition |= Q(pk__in=ids)
+        return condition
+    own_ids = model._default_manager.filter(condition).order_by().values_list("pk", flat=True)
+    ids = own_ids if own else None
+    for found in matches:
         ids = found if ids is None else ids.union(found)
     return Q(pk__in=ids)
 

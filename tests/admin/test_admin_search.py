@@ -234,19 +234,82 @@ def test_actor_list_misses_and_needs_every_word(reviewer_client):
 def test_search_reads_the_trigram_indexes(model, indexes):
     if connection.vendor != "postgresql":
         pytest.skip("the trigram indexes are PostgreSQL's")
+    assert_search_plans(model, indexes)
+
+
+def assert_search_plans(model, indexes):
+    """The search of "Corvik" in ``model``'s list reads each of ``indexes``: in the list's
+    query, or in the query reading a related table's matches first."""
     model_admin = admin.site._registry[model]
     request = RequestFactory().get("/")
-    queryset, duplicates = model_admin.get_search_results(request, model.objects.all(), "Corvik")
-    assert duplicates is False
     with connection.cursor() as cursor:
         # A tiny table is read whole (or in date order) otherwise: left with bitmap scans,
         # the planner shows whether the indexes answer the search.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
-    plan = queryset.order_by().explain()
+    with CaptureQueriesContext(connection) as first:
+        queryset, duplicates = model_admin.get_search_results(
+            request, model.objects.all(), "Corvik"
+        )
+    assert duplicates is False
+    plans = [queryset.order_by().explain()]
+    with connection.cursor() as cursor:
+        for query in first.captured_queries:
+            cursor.execute("EXPLAIN " + query["sql"])
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    plan = "\n".join(plans)
     for index in indexes:
         assert f"Bitmap Index Scan on {index}" in plan, plan
+    assert "Seq Scan" not in plan, plan
     assert "DISTINCT" not in str(queryset.query)
+
+
+@pytest.mark.parametrize(
+    ("model", "make", "indexes"),
+    [
+        (
+            Source,
+            lambda: [
+                MergedSource.objects.create(
+                    source=SourceFactory(),
+                    url=f"https://corvik.example.org/{n}",
+                    merged_id=90_000 + n,
+                    title="Merged duplicate",
+                )
+                for n in range(3)
+            ],
+            ["source_title_trgm", "source_url_trgm", "merged_source_url_trgm"],
+        ),
+        (
+            Actor,
+            lambda: [ActorAliasFactory(name=f"Corvik {n}") for n in range(3)],
+            ["actor_name_trgm", "actor_slug_trgm", "actoralias_name_trgm"],
+        ),
+    ],
+)
+def test_many_related_matches_are_searched_as_a_union(monkeypatch, model, make, indexes):
+    """More related matches than RELATED_IDS: the list is the union of the row's own matches
+    and theirs, read through the same indexes, and finds them all."""
+    from lib import admin_search
+
+    monkeypatch.setattr(admin_search, "RELATED_IDS", 2)
+    made = make()
+    expected = {row.source_id if model is Source else row.actor_id for row in made}
+    model_admin = admin.site._registry[model]
+    queryset, _ = model_admin.get_search_results(
+        RequestFactory().get("/"), model.objects.all(), "Corvik"
+    )
+    assert " UNION " in str(queryset.query)
+    assert set(queryset.values_list("pk", flat=True)) == expected
+    monkeypatch.setattr(admin_search, "RELATED_IDS", 3)
+    queryset, _ = model_admin.get_search_results(
+        RequestFactory().get("/"), model.objects.all(), "Corvik"
+    )
+    assert " UNION " not in str(queryset.query)
+    assert set(queryset.values_list("pk", flat=True)) == expected
+    if connection.vendor == "postgresql":
+        monkeypatch.setattr(admin_search, "RELATED_IDS", 2)
+        assert_search_plans(model, indexes)
 
 
 # --- counts ----------------------------------------------------------------------------------
@@ -361,20 +424,21 @@ def test_the_thresholds_default_to_a_thousand_searched_and_ten_thousand_filtered
 
 
 @pytest.mark.parametrize(
-    ("url", "make"),
+    ("url", "make", "related"),
     [
-        ("admin:events_event_changelist", lambda: searched_event(MeetingFactory)),
-        ("admin:events_proposal_changelist", lambda: searched_event(ProposalFactory)),
-        ("admin:events_source_changelist", make_sources),
-        ("admin:actors_actor_changelist", make_actors),
+        ("admin:events_event_changelist", lambda: searched_event(MeetingFactory), 0),
+        ("admin:events_proposal_changelist", lambda: searched_event(ProposalFactory), 0),
+        ("admin:events_source_changelist", make_sources, 2),
+        ("admin:actors_actor_changelist", make_actors, 2),
     ],
 )
-def test_searched_list_queries(reviewer_client, django_assert_max_num_queries, url, make):
+def test_searched_list_queries(reviewer_client, django_assert_max_num_queries, url, make, related):
     make()
     # Session, user, its two permission queries; the conflict filter's choices (events), the
     # year filter's first and last year (events, sources); the bounded count, the page and
-    # its prefetched rows (participants with their actors; aliases).
-    with django_assert_max_num_queries(9):
+    # its prefetched rows (participants with their actors; aliases). And for each word, the
+    # related table's matches (merged duplicates' URLs, aliases): two words here.
+    with django_assert_max_num_queries(9 + related):
         response = reviewer_client.get(reverse(url), {"q": "corvik vastland"})
     assert response.status_code == 200
 
@@ -420,3 +484,42 @@ def test_year_filter_refuses_what_is_not_a_year(reviewer_client, value):
     # Django's answer to a wrong filter: back to the list, "?e=1".
     assert response.status_code == 302
     assert response.url.endswith("?e=1")
+
+
+# --- the language filter (choices from the column's index) -----------------------------------
+
+
+def language_choices(client):
+    response = client.get(SOURCES)
+    spec = next(s for s in response.context["cl"].filter_specs if s.title == "language")
+    return [c["display"] for c in spec.choices(response.context["cl"])]
+
+
+def test_language_filter_offers_each_language_once_and_filters_on_one(reviewer_client):
+    russian = SourceFactory(language="ru")
+    SourceFactory(language="uk")
+    SourceFactory(language="en")
+    SourceFactory(language="uk")
+    # "All" first, then each language in order.
+    assert language_choices(reviewer_client) == ["All", "en", "ru", "uk"]
+    assert {s.pk for s in found(reviewer_client, SOURCES, "", language="ru")} == {russian.pk}
+    assert found(reviewer_client, SOURCES, "", language="fr") == set()
+
+
+def test_language_filter_reads_the_index_not_the_table():
+    if connection.vendor != "postgresql":
+        pytest.skip("the index probes are PostgreSQL's")
+    from lib.admin_filters import distinct_values
+
+    for language in ["en", "ru", "uk", "en"]:
+        SourceFactory(language=language)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    with CaptureQueriesContext(connection) as captured:
+        assert distinct_values(Source, "language") == ["en", "ru", "uk"]
+    (query,) = captured.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + query["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "source_language" in plan, plan
+    assert "Seq Scan on events_source" not in plan, plan
