@@ -9,7 +9,8 @@ each autocomplete request.
 
 A term typed finds the proposals whose title contains each of its words (ignoring case):
 the exact title first,
-then titles starting with it, then the others, each newest first. On PostgreSQL the trigram
+then titles starting with it, then the others, each newest first; a term of only one- and
+two-letter words ("EU") lists its matches newest first, unranked. On PostgreSQL the trigram
 index ``event_proposal_title_trgm`` finds them and only the matches are ranked; without a
 term the newest are read in date order from the dates' indexes. Each page reads one option
 past it instead of counting (``lib/pickers.py``).
@@ -23,6 +24,7 @@ A citation's source is picked the same way (``SOURCE_PICKER``, served by SourceA
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
+from lib.admin_search import MIN_WORD
 from lib.ids import as_id
 from lib.pickers import Picker, PickerUrlsMixin, PickerView
 
@@ -50,6 +52,14 @@ PROPOSAL_PICKER = Picker(
 )
 
 
+def too_short_to_rank(term: str) -> bool:
+    """A term made only of words under ``MIN_WORD`` characters ("T", "EU") has no trigram to
+    find its matches by: ranking them would read and sort nearly every title. Its matches are
+    listed newest first instead, read in date order from the dates' index until a page is
+    full (a common letter fills it at once)."""
+    return all(len(word) < MIN_WORD for word in term.split())
+
+
 def matching(proposals: QuerySet, term: str) -> QuerySet:
     """``proposals`` whose title contains each word of ``term`` (ignoring case), as the
     admin's search matches: the title that is the term (outer spaces aside) first, then those
@@ -63,6 +73,8 @@ def matching(proposals: QuerySet, term: str) -> QuerySet:
         return proposals.order_by("-date", "-pk")
     for word in term.split():
         proposals = proposals.filter(title__icontains=word)
+    if too_short_to_rank(term):
+        return proposals.order_by("-date", "-pk")
     return proposals.alias(
         title_match=Case(
             When(title__iexact=term, then=Value(EXACT)),
@@ -135,6 +147,8 @@ def matching_sources(sources: QuerySet, term: str) -> QuerySet:
         "source_id", flat=True
     )[:MERGED_MATCHES]
     sources = sources.filter(words | Q(pk__in=list(merged_into)))
+    if too_short_to_rank(term):
+        return sources.order_by("-published_at", "title", "pk")
     return sources.alias(
         title_match=Case(
             When(Q(title__iexact=term) | Q(url__iexact=term), then=Value(EXACT)),

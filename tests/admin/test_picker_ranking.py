@@ -97,6 +97,21 @@ def test_the_exact_title_ignores_case_and_outer_spaces(editor_client, war, term)
     assert titles(editor_client, term, war.pk) == ["Easter truce", "Easter truce talks"]
 
 
+@pytest.mark.parametrize("term", ["tr", "T", "t r", "ru"])
+def test_a_term_of_short_words_lists_its_matches_newest_first_unranked(editor_client, war, term):
+    # No trigram serves one or two letters: the matches are not ranked, the newest come first.
+    ProposalFactory(conflict=war, title="Truce", date=day(1))
+    ProposalFactory(conflict=war, title="Easter truce", date=day(3))
+    ProposalFactory(conflict=war, title="Energy pause", date=day(2))
+    assert titles(editor_client, term, war.pk) == ["Easter truce", "Truce"]
+
+
+def test_a_term_of_three_letters_is_ranked(editor_client, war):
+    ProposalFactory(conflict=war, title="Truce", date=day(1))
+    ProposalFactory(conflict=war, title="Easter truce", date=day(3))
+    assert titles(editor_client, "tru", war.pk) == ["Truce", "Easter truce"]
+
+
 def test_every_word_of_the_term_must_be_in_the_title(editor_client, war):
     ProposalFactory(conflict=war, title="Truce for Easter", date=day(1))
     ProposalFactory(conflict=war, title="Easter pause", date=day(2))
@@ -317,6 +332,16 @@ def test_sources_exact_title_then_prefix_then_substring(editor_client):
         "Truce holds in the south",
         "Easter truce broken",
     ]
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"), [("tr", ["Easter truce", "Truce"]), ("tru", ["Truce", "Easter truce"])]
+)
+def test_sources_short_terms_are_newest_first_longer_ones_ranked(editor_client, term, expected):
+    SourceFactory(title="Truce", published_at=published(1))
+    SourceFactory(title="Easter truce", published_at=published(3))
+    SourceFactory(title="Energy pause", published_at=published(2))
+    assert source_titles(editor_client, term) == expected
 
 
 def test_sources_without_a_term_are_newest_first(editor_client):
