@@ -723,6 +723,19 @@ def desk_queries(results: list[DeskResult], scanned: tuple[str, ...]) -> None:
         )
 
 
+def under_a_limit(scan: str) -> bool:
+    """Whether the sequential scan of ``scan`` (a query and its plan) runs under a Limit: it
+    stops once the limit's rows are found, as the planner chooses when it expects many rows
+    to match."""
+    plan = scan.split("\n", 1)[1]
+    return "Limit" in plan and plan.index("Limit") < plan.index("Seq Scan")
+
+
+def scans_cell(scans: list[str]) -> str:
+    limited = sum(under_a_limit(scan) for scan in scans)
+    return f"{len(scans)} ({limited} under a LIMIT)" if limited else str(len(scans))
+
+
 def desk_table(results: list[DeskResult]) -> list[str]:
     lines = [
         "| page | came back | p50 / p95 ms | queries | SQL ms | Seq Scans | "
@@ -738,7 +751,7 @@ def desk_table(results: list[DeskResult]) -> list[str]:
         lines.append(
             f"| {r.page.name}{'*' if r.slow else ''} | {r.came_back} "
             f"| {format_ms(r.timing.p50)} / {format_ms(r.timing.p95)} | {r.queries} "
-            f"| {format_ms(r.sql_ms)} | {len(r.seq_scans)} | {within} |"
+            f"| {format_ms(r.sql_ms)} | {scans_cell(r.seq_scans)} | {within} |"
         )
     return lines
 
@@ -761,7 +774,10 @@ def desk_section(results: list[DeskResult], scanned: tuple[str, ...], repeat: in
         "(+ when more follow), a change form's inline rows. *Queries* and *SQL ms*: the",
         "request in-process (Django's test client), and the database's time in them;",
         "*Seq Scans*: plans with a sequential scan of a table of",
-        f"{desk.LARGE_ROWS:,} rows or more ({', '.join(scanned) or 'none'}).",
+        f"{desk.LARGE_ROWS:,} rows or more ({', '.join(scanned) or 'none'}); one under a",
+        "LIMIT reads the table only until the limit's rows are found: the planner picks it",
+        "over the index when its statistics say many rows match (a bounded count of a",
+        "common word), and the index when few do.",
         "",
         f"{len(results) - len(over)} of {len(results)} pages under {desk.GOAL_MS} ms at p50"
         + (f"; over it: {', '.join(r.page.name for r in over)}." if over else "."),

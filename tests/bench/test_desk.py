@@ -129,3 +129,15 @@ def test_a_picker_answer_counts_options_and_more():
     assert desk.what_came_back(page, body) == "3"
     body = json.dumps({"results": [{"id": 1}] * 20, "pagination": {"more": True}}).encode()
     assert desk.what_came_back(page, body) == "20+"
+
+
+def test_a_sequential_scan_under_a_limit_is_told_apart():
+    from bench.run import scans_cell, under_a_limit
+
+    limited = "SELECT …\nAggregate\n  ->  Limit\n        ->  Seq Scan on events_event\n"
+    whole = "SELECT …\nAggregate\n  ->  Seq Scan on events_event\n"
+    assert under_a_limit(limited) is True
+    assert under_a_limit(whole) is False
+    assert scans_cell([]) == "0"
+    assert scans_cell([whole]) == "1"
+    assert scans_cell([limited, whole]) == "2 (1 under a LIMIT)"
