@@ -76,13 +76,29 @@ class EstimatedCountPaginator(Paginator):
 MAX_PEEK_OFFSET = 100_000
 
 
+def read_rows(queryset: QuerySet, start: int, stop: int) -> list:
+    """Rows ``start`` to ``stop`` of the ordered ``queryset``: their ids first, then those rows.
+
+    The ids' query reads only what the order and the filters need; the joins and columns the
+    rows bring along (a proposal's conflict for its label, its own table's columns) are read
+    for the page's rows alone, not for every match the database sorts (at a million events,
+    the 35,000 proposals a common word finds: 295 ms in one query, 215 ms in two).
+    """
+    ids = list(queryset.values_list("pk", flat=True)[start:stop])
+    if not ids:
+        return []
+    rows = queryset.order_by().in_bulk(ids)
+    return [rows[pk] for pk in ids]
+
+
 def peek_page(tiers: Sequence[QuerySet], number: int, size: int) -> tuple[list, bool]:
     """Rows ``(number - 1) * size`` to ``number * size`` of the tiers read one after the other,
     and whether more rows follow.
 
     Each tier is an ordered queryset; a page reads ``size + 1`` rows (the extra one only says
-    there is more), from the first tier and, when it runs out, from the next ones: one query
-    for a page within a tier, one more for each tier it reaches. A page starting past the end of
+    there is more), from the first tier and, when it runs out, from the next ones: two queries
+    (``read_rows``: the ids, then their rows) for a page within a tier, one or two more for each
+    tier it reaches. A page starting past the end of
     a tier (not the first page) reads the ids of that tier's rows up to the page to know where
     the next tier starts: never a count of the whole list. A page past the end other than the
     first raises ``EmptyPage``.
@@ -93,7 +109,7 @@ def peek_page(tiers: Sequence[QuerySet], number: int, size: int) -> tuple[list, 
     wanted = size + 1
     rows: list = []
     for tier in tiers:
-        found = list(tier[offset : offset + wanted - len(rows)])
+        found = read_rows(tier, offset, offset + wanted - len(rows))
         rows += found
         if len(rows) == wanted:
             break

@@ -246,17 +246,18 @@ def test_no_query_counts_the_options(editor_client, war, other_war):
         assert not [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
 
 
-def test_a_page_takes_one_query_per_tier_it_reads(
+def test_a_page_takes_two_queries_per_tier_it_reads(
     editor_client, war, other_war, django_assert_num_queries
 ):
     proposals_in(war, PAGE + 5)
     proposals_in(other_war, 10)
     # Session, user, the user's and the groups' permissions; the form's conflict's page (21
-    # rows: 20 and one past them).
-    with django_assert_num_queries(5):
-        assert len(titles(editor_client, "truce", war.pk)) == PAGE
-    # The same four; the conflict's last 5, the others' first 10 (the page reaches them).
+    # rows: 20 and one past them): their ids, then those rows.
     with django_assert_num_queries(6):
+        assert len(titles(editor_client, "truce", war.pk)) == PAGE
+    # The same four; the conflict's last 5, the others' first 10 (the page reaches them): ids
+    # and rows of each.
+    with django_assert_num_queries(8):
         assert len(titles(editor_client, "truce", war.pk, page=2)) == 15
 
 
@@ -265,9 +266,10 @@ def test_a_page_starting_past_the_conflicts_proposals_reads_their_ids_not_a_coun
 ):
     proposals_in(war, 5)
     proposals_in(other_war, PAGE + 10)
-    # Session, user, the user's and the groups' permissions; the conflict's page (empty), the
-    # ids of its first 20 (5: the others' page starts at their 15th), the others' page.
-    with django_assert_num_queries(7):
+    # Session, user, the user's and the groups' permissions; the conflict's page (no ids: no
+    # rows to read), the ids of its first 20 (5: the others' page starts at their 15th), the
+    # others' page (ids, then rows).
+    with django_assert_num_queries(8):
         assert titles(editor_client, "truce", war.pk, page=2) == [
             f"Truce {n}" for n in range(14, -1, -1)
         ]
@@ -377,8 +379,8 @@ def test_source_pages_say_whether_more_follow_without_counting(
     for n in range(count):
         SourceFactory(title=f"Truce report {n:02}", published_at=published(n))
     # Session, user, the user's and the groups' permissions; the merged duplicates' sources
-    # with the term's URL; the page and one source past it.
-    with django_assert_num_queries(6), CaptureQueriesContext(connection) as queries:
+    # with the term's URL; the page and one source past it (ids, then rows).
+    with django_assert_num_queries(7), CaptureQueriesContext(connection) as queries:
         response = source_answer(editor_client, "truce")
     body = response.json()
     assert len(body["results"]) == PAGE
