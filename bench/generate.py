@@ -952,8 +952,7 @@ class Generator:
         date, period_end = dated(day, precision, end_day)
         summary = SENTENCES[int(r() * len(SENTENCES))]
         quotes = self.citations(pk, day, roles, responder)
-        if pk % 10 < LOCATION_TENTHS:
-            self.locations(pk, place_index)
+        places = self.locations(pk, place_index) if pk % 10 < LOCATION_TENTHS else ""
         participants = tables["events_participant"]
         next_participant = self._participant_ids
         for actor, role in roles:
@@ -971,6 +970,9 @@ class Generator:
                 alias_text[responder] if responder else "",
             )
         )
+        if places:
+            # The locations' names, in id order, last and only when there is one.
+            document += SEP + places
         created = 86400 + int(r() * 86400 * 3)
         tables["events_event"].append(
             f"{pk}\t{kind}\t{conflict}\t{date}\t{precision}\t{period_end}\t"
@@ -979,13 +981,16 @@ class Generator:
             f"{document}\n"
         )
 
-    def locations(self, pk: int, place_index: int) -> None:
+    def locations(self, pk: int, place_index: int) -> str:
         """The place the event names as its location; for some a second one, the next town
-        of the region."""
+        of the region. Returns their names as the search document holds them."""
         rows, table, ids = place_rows(), self.tables["events_location"], self._location_ids
-        table.append(f"{next(ids)}\t{pk}\t{rows[place_index]}")
+        indexes = [place_index]
         if pk // 10 % 10 < SECOND_LOCATION_TENTHS:
-            table.append(f"{next(ids)}\t{pk}\t{rows[(place_index + 1) % len(rows)]}")
+            indexes.append((place_index + 1) % len(rows))
+        for index in indexes:
+            table.append(f"{next(ids)}\t{pk}\t{rows[index]}")
+        return SEP.join(copy_text(PLACES[index]) for index in indexes)
 
     def proposal(self, pk: int, day: int, earlier: deque) -> tuple[str, bool]:
         """The proposal's row, with a period and an outcome that agree; and whether it is a

@@ -617,8 +617,8 @@ class EventAdminBase(IndexedSearchMixin, PickersMixin, CuratedAdmin):
     list_filter = ["conflict", "editorial_status", "date", EVENT_YEAR]
     list_select_related = ["conflict"]
     # The event's search document (events/search.py: title, summary, quotes, the names and
-    # aliases of its participants and of a response's responder), one column with a trigram
-    # index (migration 0021): no join, whatever the kind.
+    # aliases of its participants and of a response's responder, its locations' names), one
+    # column with a trigram index (migration 0021): no join, whatever the kind.
     search_fields = ["search_document"]
     autocomplete_fields = ["conflict"]
     readonly_fields = ["editorial_status"]

@@ -510,7 +510,7 @@ class Event(ConstraintErrorsOnFieldsMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
     # What q searches (events.search): title, summary, quotes, participants' and responder's
-    # names and aliases. Kept current by the model layer; never shown or edited.
+    # names and aliases, locations' names. Kept current by the model layer; never shown or edited.
     search_document = models.TextField(editable=False, blank=True, default="")
 
     objects = EventQuerySet.as_manager()

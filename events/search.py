@@ -1,7 +1,8 @@
 """The API's full-text filter ``q``, over one search document per event.
 
 An event's document (``Event.search_document``) is its title, its summary, every citation's
-quote, and the names and aliases of its participants' actors and of a response's responder.
+quote, the names and aliases of its participants' actors and of a response's responder, and
+the names of its locations.
 The model layer keeps it current (``refresh_search_documents``, called by ``Event.save`` and by
 the signals of events/signals.py), so the admin, the API, History → Restore, the demo loader
 and imports all obey it.
@@ -17,9 +18,19 @@ import re
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db import connection
-from django.db.models import Aggregate, OuterRef, Q, Subquery, TextField, Value
-from django.db.models.functions import Coalesce, Concat
+from django.db import DEFAULT_DB_ALIAS, connection
+from django.db.models import (
+    Aggregate,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Coalesce
 
 SEARCH_CONFIG = "english"
 # The expression of the GIN index (migration 0008): the filter uses the same one.
@@ -28,30 +39,57 @@ SEPARATOR = "\n"
 
 
 class JoinedText(Aggregate):
-    """The texts of a group joined by newlines: STRING_AGG on PostgreSQL, GROUP_CONCAT
-    elsewhere."""
+    """The texts of a group joined by newlines, in the order of the rows' column ``order_by``
+    when given: STRING_AGG on PostgreSQL, GROUP_CONCAT elsewhere."""
 
     function = "GROUP_CONCAT"
-    template = "%(function)s(%(expressions)s)"
     output_field = TextField()
 
-    def __init__(self, expression, **extra):
-        super().__init__(expression, Value(SEPARATOR), **extra)
+    def __init__(self, expression, order_by: str | None = None, **extra):
+        ordering = [F(order_by)] if order_by else []
+        super().__init__(expression, Value(SEPARATOR), *ordering, **extra)
+
+    def as_sql(self, compiler, connection, function=None, **extra_context):
+        (text, text_params), (separator, separator_params), *ordering = (
+            compiler.compile(expression) for expression in self.source_expressions
+        )
+        sql, params = f"{text}, {separator}", [*text_params, *separator_params]
+        # SQLite reads an ORDER BY in GROUP_CONCAT since 3.44; before it, one event's rows come
+        # from the index on their event, whose entries of one event are in rowid (id) order.
+        if ordering and (
+            connection.vendor != "sqlite" or connection.Database.sqlite_version_info >= (3, 44)
+        ):
+            sql += f" ORDER BY {ordering[0][0]}"
+            params += ordering[0][1]
+        return f"{function or self.function}({sql})", tuple(params)
 
     def as_postgresql(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, function="STRING_AGG", **extra_context)
+        return self.as_sql(compiler, connection, function="STRING_AGG", **extra_context)
 
 
-def _joined(queryset, group: str, text: str):
-    """One row's text: ``text`` of ``queryset``'s rows (for one event) joined, or ''."""
-    rows = queryset.order_by().values(group).annotate(joined=JoinedText(text)).values("joined")
+class Concatenated(Func):
+    """Texts, none of them NULL, concatenated with ``||`` in one flat expression (Concat
+    nests a pair per text: past a dozen, deeper than SQLite's parser goes)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " || "
+    output_field = TextField()
+
+
+def _joined(queryset, group: str, text: str, order_by: str | None = None, prefix: str = ""):
+    """One row's text: ``text`` of ``queryset``'s rows (for one event) joined, after
+    ``prefix``; or '' when there are none."""
+    joined = JoinedText(text, order_by=order_by)
+    if prefix:
+        joined = Concatenated(Value(prefix), joined)
+    rows = queryset.order_by().values(group).annotate(joined=joined).values("joined")
     return Coalesce(Subquery(rows[:1]), Value(""), output_field=TextField())
 
 
 def document_expression(models):
     """The search document of each event row, as one SQL expression: ``models`` maps
-    Citation, Participant, ActorAlias and Response to their classes (a migration passes its
-    historical ones)."""
+    Citation, Participant, ActorAlias, Response and Location to their classes (a migration
+    passes its historical ones; one from before the locations passes no Location)."""
     event = OuterRef("pk")
     parts = [
         Coalesce("title", Value(""), output_field=TextField()),
@@ -73,19 +111,26 @@ def document_expression(models):
     joined = [parts[0]]
     for part in parts[1:]:
         joined += [Value(SEPARATOR), part]
-    return Concat(*joined, output_field=TextField())
+    if "Location" in models:
+        # Last, and with its separator only when there is a location: the documents of events
+        # without one are as they were before locations were searched.
+        locations = models["Location"].objects.filter(event=event)
+        joined.append(_joined(locations, "event", "name", order_by="id", prefix=SEPARATOR))
+    return Concatenated(*joined)
 
 
 def _models():
     from actors.models import ActorAlias
 
-    from .models import Citation, Participant, Response
+    from .models import Citation, Event, Location, Participant, Response
 
     return {
+        "Event": Event,
         "Citation": Citation,
         "Participant": Participant,
         "ActorAlias": ActorAlias,
         "Response": Response,
+        "Location": Location,
     }
 
 
@@ -99,6 +144,29 @@ def refresh_search_documents(events) -> None:
     elif events.model is not Event:
         events = Event.objects.filter(pk__in=events.values("pk"))
     events.update(search_document=document_expression(_models()))
+
+
+def refresh_located_documents(models, using: str = DEFAULT_DB_ALIAS, batch: int = 5000) -> None:
+    """Rewrite the documents of the events that have a location, in the order of their ids,
+    the events of ``batch`` locations per UPDATE: no statement holds a million rows. ``models``
+    as for ``document_expression`` (Event and Location among them)."""
+    Event, Location = models["Event"], models["Location"]
+    located = Event.objects.using(using).filter(
+        Exists(Location.objects.using(using).filter(event=OuterRef("pk")))
+    )
+    event_ids = Location.objects.using(using).order_by("event_id").values_list("event_id")
+    last = 0
+    while True:
+        # The event of the batch-th location after the last batch (an event of two locations
+        # counts twice), or none for the last batch.
+        end = event_ids.filter(event_id__gt=last)[batch - 1 : batch].first()
+        events = located.filter(pk__gt=last)
+        if end is not None:
+            events = events.filter(pk__lte=end[0])
+        events.update(search_document=document_expression(models))
+        if end is None:
+            return
+        last = end[0]
 
 
 def refresh_documents_naming(actor_ids) -> None:

@@ -3,8 +3,9 @@
 An event's API row carries its actors' slugs and its citations' source URLs; when those change,
 the events showing them count as changed, so that ``updated_after`` mirrors fetch them again.
 
-An event's search document (events.search) holds its citations' quotes and its actors' names
-and aliases: a change of any of them rewrites the documents of the events concerned.
+An event's search document (events.search) holds its citations' quotes, its actors' names
+and aliases and its locations' names: a change of any of them rewrites the documents of the
+events concerned.
 """
 
 from django.db.models import Q
@@ -15,7 +16,7 @@ from django.utils import timezone
 from actors.models import Actor, ActorAlias
 from lib.dataversion import data_changed
 
-from .models import Citation, Event, Participant, Source
+from .models import Citation, Event, Location, Participant, Source
 from .search import refresh_documents_naming, refresh_search_documents
 
 # The fields of each model that event rows show.
@@ -85,7 +86,11 @@ def refresh_loaded_event(sender, instance, raw=False, **kwargs):
 @receiver(post_delete, sender=Citation)
 @receiver(post_save, sender=Participant)
 @receiver(post_delete, sender=Participant)
+@receiver(post_save, sender=Location)
+@receiver(post_delete, sender=Location)
 def refresh_event_of_row(sender, instance, **kwargs):
+    # A row deleted with its event (a cascade) refreshes an event about to go, or gone: an
+    # UPDATE of no row.
     refresh_search_documents([instance.event_id])
 
 

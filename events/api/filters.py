@@ -56,9 +56,10 @@ ROLE_FILTERS = {
 
 
 def full_text_search(queryset, text: str):
-    """The events whose search document (title, summary, quotes, actors' names and aliases)
-    matches ``text`` in web-search syntax: words, "quoted phrases", -exclusions, or.
-    PostgreSQL: the GIN-indexed document; other databases: substrings (events.search)."""
+    """The events whose search document (title, summary, quotes, actors' names and aliases,
+    locations' names) matches ``text`` in web-search syntax: words, "quoted phrases",
+    -exclusions, or. PostgreSQL: the GIN-indexed document; other databases: substrings
+    (events.search)."""
     return search(queryset, text)
 
 
@@ -94,7 +95,11 @@ class EventFilterSet(PlaceFilterSet):
     updated_after = UpdatedAfterFilter(
         help_text="Created or changed since then; retracted since then come as tombstones.",
     )
-    q = django_filters.CharFilter(method="filter_q", help_text="Full-text search.")
+    q = django_filters.CharFilter(
+        method="filter_q",
+        help_text="Full-text search of the title, summary, quotes, actors' names and aliases, "
+        "and locations' names.",
+    )
     # Other datasets' identifiers (docs/codebook.md, "Links to other datasets").
     ucdp_conflict = ExternalIdsFilter(
         model=Conflict,

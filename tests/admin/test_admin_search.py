@@ -17,6 +17,7 @@ from tests.factories import (
     ActorAliasFactory,
     ActorFactory,
     CitationFactory,
+    LocationFactory,
     MeetingFactory,
     ParticipantFactory,
     ProposalFactory,
@@ -47,14 +48,15 @@ def event_ids(client, model, term):
 
 
 def searched_event(factory, **kwargs):
-    """An event of the kind, its quote from an article, a participant with an alias; and an
-    event of the same kind that matches none of the words searched below."""
+    """An event of the kind, its quote from an article, a participant with an alias, a
+    location; and an event of the same kind that matches none of the words searched below."""
     event = factory(title="Truce near Corvik", summary="Shelling along the Belmoor road", **kwargs)
     source = SourceFactory(body="Both sides said the harbour ceasefire holds.")
     CitationFactory(event=event, source=source, quote="harbour ceasefire")
     actor = ActorFactory(name="Republic of Estvast")
     ActorAliasFactory(actor=actor, name="Vastland")
     ParticipantFactory(event=event, actor=actor)
+    LocationFactory(event=event, name="Dravmoor")
     other = factory(title="Talks in Geneva", summary="Nothing agreed")
     return event, other
 
@@ -68,6 +70,7 @@ def searched_event(factory, **kwargs):
         "HARBOUR CEASEFIRE",  # a quote
         "Estvast",  # a participant's name
         "vastland",  # a participant's alias
+        "DRAVMOOR",  # a location's name
         '"near Corvik"',  # a quoted phrase stays whole
     ],
 )

@@ -1,24 +1,29 @@
 """``q`` searches one document per event: title, summary, quotes, participants' and a
-response's responder's names and aliases, in web-search syntax (words, "phrases", -exclusions,
-or). The document follows every change of what it holds, whichever way the change is made.
+response's responder's names and aliases, locations' names, in web-search syntax (words,
+"phrases", -exclusions, or). The document follows every change of what it holds, whichever
+way the change is made.
 """
 
+import importlib
 import itertools
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from actors.models import ActorAlias
-from events.models import Citation, Event, Participant
+from events.models import Citation, Event, Location, Participant
 from events.search import Clause, parse, refresh_search_documents, search
+from tests.admin.test_concurrency import form_fields
 from tests.admin.test_restore import edited, restore
 from tests.factories import (
     ActorAliasFactory,
     ActorFactory,
     CitationFactory,
+    LocationFactory,
     ParticipantFactory,
     ProposalFactory,
     ResponseFactory,
@@ -92,6 +97,12 @@ def easter_in_responder_alias(text):
     return ResponseFactory(editorial_status=PUBLISHED, title="Truce accepted", responder=responder)
 
 
+def easter_in_location(text):
+    event = truce()
+    LocationFactory(event=event, name=f"{text} Island")
+    return event
+
+
 PLACES = [
     easter_in_title,
     easter_in_summary,
@@ -100,6 +111,7 @@ PLACES = [
     easter_in_alias,
     easter_in_responder_name,
     easter_in_responder_alias,
+    easter_in_location,
 ]
 
 
@@ -389,3 +401,211 @@ def test_a_restore_from_the_history_restores_what_q_finds(editor_client, anonymo
 
     assert set(search(Event.objects.all(), "easter")) == {Event.objects.get(pk=proposal.pk)}
     assert set(search(Event.objects.all(), "energy")) == set()
+
+
+# --- locations ---------------------------------------------------------------------------------
+
+
+def hits(q) -> set[int]:
+    return set(search(Event.objects.all(), q).values_list("pk", flat=True))
+
+
+def located(name="Avdiivka", **fields):
+    """A published truce whose place is only in its location."""
+    event = truce(**fields)
+    LocationFactory(event=event, name=name)
+    return event
+
+
+def test_q_finds_an_event_by_its_locations_name_on_events_and_its_kinds_list(anonymous):
+    event = located("Avdiivka")
+    located("Mariupol")
+    ResponseFactory(editorial_status=PUBLISHED, title="Truce accepted")
+
+    assert found(anonymous, "avdiivka") == {event.pk}
+    assert found(anonymous, "avdiivka", endpoint="proposals") == {event.pk}
+    assert found(anonymous, "avdiivka", endpoint="responses") == set()
+
+
+def test_the_locations_names_come_last_in_id_order(db):
+    event = with_participant(truce(summary="In Riyadh."), "Russia")
+    without = Event.objects.get(pk=event.pk).search_document
+    LocationFactory(event=event, name="Kyiv")
+    LocationFactory(event=event, name="Avdiivka")
+
+    document = Event.objects.get(pk=event.pk).search_document
+    assert document == f"{without}\nKyiv\nAvdiivka"
+    Event.objects.update(search_document="")
+    refresh_search_documents([event.pk])
+    assert Event.objects.get(pk=event.pk).search_document == document
+
+
+def test_an_event_without_a_location_keeps_the_document_it_had_before_locations(db):
+    event = with_participant(truce(summary="In Riyadh."), "Russia")
+
+    # The seven parts before the locations, and no separator after them.
+    assert Event.objects.get(pk=event.pk).search_document == (
+        "Truce declared\nIn Riyadh.\n\nRussia\n\n\n"
+    )
+
+
+def test_a_renamed_or_deleted_location_changes_what_q_finds(anonymous):
+    event = located("Avdiivka")
+    location = Location.objects.get(event=event)
+
+    location.name = "Mariupol"
+    location.save()
+    assert event.pk not in found(anonymous, "avdiivka")
+    assert event.pk in found(anonymous, "mariupol")
+
+    location.delete()
+    assert event.pk not in found(anonymous, "mariupol")
+
+
+def test_two_locations_are_both_found(anonymous):
+    event = located("Avdiivka")
+    LocationFactory(event=event, name="Mariupol")
+
+    assert event.pk in found(anonymous, "avdiivka mariupol")
+    Location.objects.get(name="Avdiivka").delete()
+    assert event.pk not in found(anonymous, "avdiivka")
+    assert event.pk in found(anonymous, "mariupol")
+
+
+def test_deleting_an_event_deletes_its_locations_without_error(db):
+    event = located("Avdiivka")
+    LocationFactory(event=event, name="Mariupol")
+
+    Event.objects.get(pk=event.pk).delete()
+
+    assert not Location.objects.exists() and not Event.objects.exists()
+
+
+def test_the_apis_location_writes_keep_the_document_current(editor_api_client):
+    event = ProposalFactory(title="Truce declared", editorial_status=Event.Status.DRAFT)
+
+    changed = editor_api_client.patch(
+        f"{API}/proposals/{event.pk}/",
+        {"locations": [{"name": "Avdiivka"}, {"name": "Mariupol"}]},
+        format="json",
+    )
+    assert changed.status_code == 200, changed.content
+    assert hits("avdiivka mariupol") == {event.pk}
+
+    changed = editor_api_client.patch(
+        f"{API}/proposals/{event.pk}/", {"locations": [{"name": "Kyiv"}]}, format="json"
+    )
+    assert changed.status_code == 200, changed.content
+    assert hits("avdiivka or mariupol") == set()
+    assert hits("kyiv") == {event.pk}
+
+
+def test_the_apis_created_event_is_found_by_its_location(editor_api_client):
+    source = SourceFactory(body="")
+    created = editor_api_client.post(
+        f"{API}/proposals/",
+        {
+            "conflict": ProposalFactory().conflict.slug,
+            "date": "2025-04-19",
+            "title": "Energy pause",
+            "proposal_kind": "ceasefire",
+            "citations": [{"source": source.pk, "quote": "a thirty-hour pause"}],
+            "locations": [{"name": "Avdiivka", "country": "UKR"}],
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+
+    assert hits("avdiivka") == {created.json()["id"]}
+
+
+def test_a_location_added_in_the_change_form_is_found(editor_client):
+    event = ProposalFactory(title="Truce declared", editorial_status=Event.Status.DRAFT)
+    url = reverse("admin:events_proposal_change", args=[event.pk])
+    data = form_fields(editor_client.get(url))
+    data.update({"locations-0-name": ["Avdiivka"], "locations-0-country": ["UKR"]})
+
+    page = editor_client.post(url, data)
+
+    assert page.status_code == 302, page.context and page.context["errors"]
+    assert hits("avdiivka") == {event.pk}
+
+
+def test_a_location_restored_from_its_history_is_found_again(db):
+    event = located("Avdiivka")
+    location = Location.objects.get(event=event)
+    location.name = "Mariupol"
+    location.save()
+    first = location.history.earliest()
+    location.delete()
+    assert hits("avdiivka or mariupol") == set()
+
+    # Its first version brought back, as simple-history restores a row.
+    first.instance.save()
+
+    assert hits("avdiivka") == {event.pk}
+    assert hits("mariupol") == set()
+
+
+def test_a_restore_of_the_event_from_its_history_keeps_its_locations_name(editor_client):
+    proposal = CitationFactory(event=ProposalFactory(title="Easter truce")).event
+    LocationFactory(event=proposal, name="Avdiivka")
+    old = edited(proposal, title="Energy pause")
+
+    assert restore(editor_client, proposal, old).status_code == 302
+
+    assert hits("easter avdiivka") == {proposal.pk}
+
+
+def test_loaddata_of_an_events_location_writes_its_name_in(db, tmp_path):
+    event = located("Avdiivka")
+    fixture = tmp_path / "locations.json"
+    with fixture.open("w") as out:
+        call_command("dumpdata", "events.location", stdout=out)
+    Location.objects.all().delete()
+    assert hits("avdiivka") == set()
+
+    call_command("loaddata", str(fixture), verbosity=0)
+
+    assert hits("avdiivka") == {event.pk}
+
+
+# --- migration 0025: the names of existing locations -------------------------------------------
+
+BEFORE_LOCATIONS_SEARCHED = ("events", "0024_source_language_index")
+LOCATIONS_SEARCHED = ("events", "0025_location_names_in_search_documents")
+
+
+def test_migration_0025_writes_the_locations_names_into_existing_documents(migrator, monkeypatch):
+    # Batches of two locations: the events below span three, one of them across a boundary.
+    migration = importlib.import_module(f"events.migrations.{LOCATIONS_SEARCHED[1]}")
+    monkeypatch.setattr(migration, "BATCH", 2)
+    old = migrator.before(BEFORE_LOCATIONS_SEARCHED)
+    conflict = old.get_model("events", "Conflict").objects.create(slug="war", name="War")
+    Proposal = old.get_model("events", "Proposal")
+    OldLocation = old.get_model("events", "Location")
+    places = {"Truce 1": ["Kyiv"], "Truce 2": ["Avdiivka", "Mariupol"], "Truce 3": []}
+    places |= {"Truce 4": ["Odesa"], "Truce 5": ["Kherson"]}
+    for title, names in places.items():
+        proposal = Proposal.objects.create(
+            kind="proposal",
+            conflict=conflict,
+            date="2025-04-19",
+            period_end="2025-04-19",
+            title=title,
+            proposal_kind="ceasefire",
+            # As migration 0008's expression wrote it: title, summary and five empty parts.
+            search_document=f"{title}\n" + "\n" * 5,
+        )
+        for name in names:
+            OldLocation.objects.create(event=proposal, name=name)
+
+    new = migrator.after(LOCATIONS_SEARCHED)
+
+    documents = dict(
+        new.get_model("events", "Event").objects.values_list("title", "search_document")
+    )
+    assert documents == {
+        title: f"{title}\n" + "\n" * 5 + "".join(f"\n{name}" for name in names)
+        for title, names in places.items()
+    }
