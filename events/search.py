@@ -146,6 +146,11 @@ def refresh_search_documents(events) -> None:
     events.update(search_document=document_expression(_models()))
 
 
+# The migration that wrote the locations' names into the documents: an export written before
+# it carries documents without them.
+LOCATIONS_MIGRATION = ("events", "0025_location_names_in_search_documents")
+
+
 def refresh_located_documents(models, using: str = DEFAULT_DB_ALIAS, batch: int = 5000) -> None:
     """Rewrite the documents of the events that have a location, in the order of their ids,
     the events of ``batch`` locations per UPDATE: no statement holds a million rows. ``models``
@@ -167,6 +172,14 @@ def refresh_located_documents(models, using: str = DEFAULT_DB_ALIAS, batch: int 
         if end is None:
             return
         last = end[0]
+
+
+def complete_imported_documents(exported_migrations: dict[str, list[str]], using: str) -> None:
+    """After an import (lib/backup.py): the documents of an export written before the
+    locations were searched get their locations' names."""
+    app, name = LOCATIONS_MIGRATION
+    if name not in exported_migrations.get(app, []):
+        refresh_located_documents(_models(), using)
 
 
 def refresh_documents_naming(actor_ids) -> None:

@@ -251,6 +251,7 @@ class _Importer:
         }
         self.counts: dict[str, int] = {}
         self.sequences: dict[str, int] = {}
+        self.migrations: dict[str, list[str]] = {}
 
     def fail(self, number: int, message: str):
         raise BackupError(f"line {number}: {message}")
@@ -266,6 +267,7 @@ class _Importer:
                 f'not an export of this application (a header with "format": '
                 f'"{FORMAT}" is expected first)',
             )
+        self.migrations = header.get("migrations") or {}
         applied = _applied_migrations(self.using)
         missing = [
             f"{app}.{name}"
@@ -473,9 +475,12 @@ def import_records(
     replace: bool = False,
     chunk_size: int = 1000,
     progress: Progress = None,
+    after_load: Callable[[dict[str, list[str]], str], None] | None = None,
 ) -> dict[str, int]:
     """Insert every row of the export at ``path`` in one transaction, with its ids; returns
-    rows inserted per model. Refuses a database that holds records unless ``replace``."""
+    rows inserted per model. Refuses a database that holds records unless ``replace``.
+    ``after_load(migrations of the export, using)`` runs in the transaction once every row is
+    in: what the data migrations the export predates would have rewritten."""
     with transaction.atomic(using=using):
         if replace:
             delete_records(using)
@@ -493,5 +498,7 @@ def import_records(
         importer.load()
         importer.check_foreign_keys()
         importer.reset_sequences()
+        if after_load is not None:
+            after_load(importer.migrations, using)
         data_changed(using)
     return importer.counts

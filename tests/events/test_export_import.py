@@ -14,7 +14,8 @@ from rest_framework.authtoken.models import Token
 
 from actors.models import Actor
 from events.groups import REVIEWERS
-from events.models import Meeting, Participant, Proposal
+from events.models import Event, Location, Meeting, Participant, Proposal
+from events.search import LOCATIONS_MIGRATION
 from events.services import merge_sources
 from lib.backup import delete_records, exported_models, table_counts
 from tests.factories import (
@@ -347,6 +348,56 @@ def test_an_export_of_unapplied_migrations_is_refused(demo_file):
     write_lines(demo_file, lines)
 
     import_fails(demo_file, "events.9999_from_the_future.*run manage.py migrate first")
+
+
+def documents_of_located_events() -> dict[int, str]:
+    return dict(
+        Event.objects.filter(locations__isnull=False)
+        .distinct()
+        .values_list("pk", "search_document")
+    )
+
+
+def without_documents(path, keep_locations_migration: bool):
+    """The file with every event's search document emptied, its header naming events 0025
+    (the locations' names in the documents) or not."""
+    lines = lines_of(path)
+    header = json.loads(lines[0])
+    if not keep_locations_migration:
+        header["migrations"]["events"].remove(LOCATIONS_MIGRATION[1])
+    lines[0] = json.dumps(header)
+    for index, text in enumerate(lines[1:], start=1):
+        if json.loads(text)["model"] == "events.event":
+            edit_line(lines, index, search_document="")
+    write_lines(path, lines)
+
+
+def test_an_export_older_than_the_locations_in_documents_gets_their_names(tmp_path):
+    call_command("load_demo", verbosity=0)
+    expected = documents_of_located_events()
+    assert expected and all(
+        name in expected[event] for event, name in Location.objects.values_list("event", "name")
+    )
+    path = tmp_path / "old.jsonl"
+    export(path)
+    empty_database()
+    without_documents(path, keep_locations_migration=False)
+
+    call_command("import", str(path), verbosity=0)
+
+    assert documents_of_located_events() == expected
+    # The documents of events without a location are as the file has them.
+    assert set(Event.objects.filter(locations=None).values_list("search_document", flat=True)) == {
+        ""
+    }
+
+
+def test_an_export_as_new_as_the_locations_in_documents_keeps_its_documents(demo_file):
+    without_documents(demo_file, keep_locations_migration=True)
+
+    call_command("import", str(demo_file), verbosity=0)
+
+    assert set(Event.objects.values_list("search_document", flat=True)) == {""}
 
 
 DISMISSAL = "Ukraine dismisses the Easter truce as a political maneuver"

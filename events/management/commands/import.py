@@ -4,6 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from events.search import complete_imported_documents
 from lib.backup import BackupError, import_records
 
 
@@ -35,6 +36,8 @@ class Command(BaseCommand):
                 replace=options["replace"],
                 chunk_size=options["chunk_size"],
                 progress=progress,
+                # An export's search documents are as its code wrote them.
+                after_load=complete_imported_documents,
             )
         except (BackupError, OSError) as error:
             raise CommandError(f"Nothing was imported: {error}") from error
